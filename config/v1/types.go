@@ -1,0 +1,203 @@
+// Package v1 holds version 1 of the cluster description: its types, their
+// defaults and their validation. Once released, this package stays frozen; a
+// new format version is a new package.
+package v1
+
+// Cluster is a version 1 cluster description (cluster.yaml).
+type Cluster struct {
+	// Version is the description format; 1 when absent.
+	Version int `yaml:"version"`
+	// Cluster is the Mesos cluster name (--cluster), shown in the master UI.
+	Cluster string `yaml:"cluster"`
+	// OS is the target operating system: ubuntu-22.04 (default), ubuntu-24.04 or debian-12.
+	OS string `yaml:"os"`
+	// Domain, when set, gives every node the FQDN <name>.<domain>.
+	Domain string `yaml:"domain"`
+	// Network holds addressing defaults shared by every node.
+	Network Network `yaml:"network"`
+	// Admin is the login user created on every node.
+	Admin Admin `yaml:"admin"`
+	// NTP lists time servers; empty keeps the image's own time sync settings.
+	NTP NTP `yaml:"ntp"`
+	// Install says where packages come from.
+	Install Install `yaml:"install"`
+	// Mesos holds settings of mesos-master and mesos-agent.
+	Mesos Mesos `yaml:"mesos"`
+	// Marathon holds settings of Marathon.
+	Marathon Marathon `yaml:"marathon"`
+	// ReadinessTimeout is how many seconds the first boot waits for services before it reports; default 600.
+	ReadinessTimeout *int `yaml:"readiness_timeout"`
+	// Nodes lists every machine of the cluster.
+	Nodes []Node `yaml:"nodes"`
+}
+
+// Network holds addressing defaults; a node's own fields override them.
+type Network struct {
+	// Prefix is the IPv4 prefix length of node addresses; default 24.
+	Prefix *int `yaml:"prefix"`
+	// Gateway is the default route.
+	Gateway string `yaml:"gateway"`
+	// DNS lists name server addresses.
+	DNS []string `yaml:"dns"`
+	// Search lists DNS search domains; default the domain, when set.
+	Search []string `yaml:"search"`
+	// Interface is the NIC name carrying the node address (see README: network-config).
+	Interface string `yaml:"interface"`
+	// EtcHosts says which nodes every /etc/hosts lists: all, control-plane (the node itself
+	// and every zookeeper, master and marathon node) or auto (default: all up to 256 nodes,
+	// control-plane above, so user-data stays small and rendering linear in nodes).
+	EtcHosts string `yaml:"etc_hosts"`
+}
+
+// Admin is the administrator account created on every node.
+type Admin struct {
+	// User is the login name; default mesosadmin. It gets passwordless sudo, and no password.
+	User string `yaml:"user"`
+	// SSHAuthorizedKeys are the public keys allowed to log in as User. With none, no user is
+	// created and the image's default user keeps the keys the platform gives it.
+	SSHAuthorizedKeys []string `yaml:"ssh_authorized_keys"`
+}
+
+// NTP configures time synchronisation through cloud-init's ntp module.
+type NTP struct {
+	// Servers are NTP server host names or addresses.
+	Servers []string `yaml:"servers"`
+	// Pools are NTP pool host names.
+	Pools []string `yaml:"pools"`
+}
+
+// Install says where every package comes from.
+type Install struct {
+	// Method is apt (default: install at first boot from the repositories below) or
+	// preinstalled (the image, e.g. built from out/packer, already holds everything).
+	Method string `yaml:"method"`
+	// Mirror replaces the distribution's primary archive (e.g. a local apt mirror).
+	Mirror string `yaml:"mirror"`
+	// SecurityMirror replaces the distribution's security archive.
+	SecurityMirror string `yaml:"security_mirror"`
+	// Repositories are extra apt repositories; default the AVENTER clusterd repository for Mesos.
+	Repositories []Repository `yaml:"repositories"`
+	// Mesos is the package holding mesos-master and mesos-agent; default aventer-mesos.
+	Mesos Package `yaml:"mesos"`
+	// ZooKeeper is the ZooKeeper server package; default the distribution's zookeeperd.
+	ZooKeeper Package `yaml:"zookeeper"`
+	// Docker is the Docker engine package, installed where Marathon runs as a container or an
+	// agent uses the docker containerizer; default the distribution's docker.io.
+	Docker Package `yaml:"docker"`
+	// Java is the Java runtime package for a Marathon tarball; default default-jre-headless.
+	Java Package `yaml:"java"`
+}
+
+// Repository is an apt repository, signed by a key given inline, in a file, or by fingerprint.
+type Repository struct {
+	// Name names the sources file (/etc/apt/sources.list.d/<name>.list).
+	Name string `yaml:"name"`
+	// URL is the repository base URL (http, https or file).
+	URL string `yaml:"url"`
+	// Suite is the distribution suite, e.g. jammy.
+	Suite string `yaml:"suite"`
+	// Components are the archive components; default [main].
+	Components []string `yaml:"components"`
+	// Key is the ASCII-armoured public signing key.
+	Key string `yaml:"key"`
+	// KeyFile is a file holding the ASCII-armoured key, relative to the description.
+	KeyFile string `yaml:"key_file"`
+	// KeyID is the full key fingerprint (40 hex digits), fetched from KeyServer at first boot.
+	KeyID string `yaml:"keyid"`
+	// KeyServer is the key server for KeyID; default keyserver.ubuntu.com.
+	KeyServer string `yaml:"keyserver"`
+}
+
+// Package names a Debian package and optionally pins its version.
+type Package struct {
+	// Package is the package name.
+	Package string `yaml:"package"`
+	// Version pins the exact version (e.g. 1.11.0-0.6.0); empty takes the newest.
+	Version string `yaml:"version"`
+}
+
+// Mesos holds settings of the Mesos daemons.
+type Mesos struct {
+	// Master holds mesos-master settings.
+	Master Master `yaml:"master"`
+	// Agent holds mesos-agent settings shared by every agent; nodes may override them.
+	Agent Agent `yaml:"agent"`
+}
+
+// Master holds mesos-master settings.
+type Master struct {
+	// Port is the master port; default 5050.
+	Port *int `yaml:"port"`
+	// Flags are extra mesos-master flags (name without dashes → value).
+	Flags map[string]string `yaml:"flags"`
+}
+
+// Agent holds mesos-agent settings.
+type Agent struct {
+	// Port is the agent port; default 5051.
+	Port *int `yaml:"port"`
+	// Containerizers is mesos (default) or docker,mesos.
+	Containerizers []string `yaml:"containerizers"`
+	// Resources are the agent's resources, e.g. cpus: "4", ports: "[31000-32000]"; default detected.
+	Resources map[string]string `yaml:"resources"`
+	// Attributes are the agent's attributes, e.g. rack: r1.
+	Attributes map[string]string `yaml:"attributes"`
+	// Flags are extra mesos-agent flags (name without dashes → value).
+	Flags map[string]string `yaml:"flags"`
+}
+
+// Marathon holds settings of Marathon.
+type Marathon struct {
+	// Runtime is container (default: the image below, run by Docker) or tarball (unpacked, run by Java).
+	Runtime string `yaml:"runtime"`
+	// Image is the container image; default mesosphere/marathon:v1.11.24.
+	Image string `yaml:"image"`
+	// Tarball is the Marathon release archive for the tarball runtime.
+	Tarball Tarball `yaml:"tarball"`
+	// HTTPPort is the API/UI port; default 8080.
+	HTTPPort *int `yaml:"http_port"`
+	// LibprocessPort is the fixed port the Mesos master connects back to; default 15101.
+	LibprocessPort *int `yaml:"libprocess_port"`
+	// Flags are extra Marathon flags (name without dashes → value), written as MARATHON_<FLAG>.
+	Flags map[string]string `yaml:"flags"`
+}
+
+// Tarball is a downloadable archive pinned by its checksum.
+type Tarball struct {
+	// URL is where the archive is downloaded from at first boot.
+	URL string `yaml:"url"`
+	// SHA256 is the archive's checksum (64 hex digits); the download is refused on mismatch.
+	SHA256 string `yaml:"sha256"`
+}
+
+// Node is one machine of the cluster.
+type Node struct {
+	// Name is the unique host name (an RFC 1123 label).
+	Name string `yaml:"name"`
+	// IP is the unique IPv4 address the node's services bind to and advertise.
+	IP string `yaml:"ip"`
+	// Roles are any of zookeeper, master, agent, marathon.
+	Roles []string `yaml:"roles"`
+	// Prefix overrides network.prefix.
+	Prefix *int `yaml:"prefix"`
+	// Gateway overrides network.gateway.
+	Gateway string `yaml:"gateway"`
+	// DNS overrides network.dns.
+	DNS []string `yaml:"dns"`
+	// Interface overrides network.interface: the NIC that carries IP.
+	Interface string `yaml:"interface"`
+	// MAC matches the NIC by hardware address (and names it Interface).
+	MAC string `yaml:"mac"`
+	// Agent overrides mesos.agent settings for this node.
+	Agent *AgentOverride `yaml:"agent"`
+}
+
+// AgentOverride replaces mesos.agent settings on one node; unset fields keep the cluster's.
+type AgentOverride struct {
+	// Containerizers replaces mesos.agent.containerizers.
+	Containerizers []string `yaml:"containerizers"`
+	// Resources replaces mesos.agent.resources.
+	Resources map[string]string `yaml:"resources"`
+	// Attributes are merged over mesos.agent.attributes.
+	Attributes map[string]string `yaml:"attributes"`
+}

@@ -1,0 +1,617 @@
+package v1
+
+import (
+	"fmt"
+	"net/netip"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/mesosimg/mesosimg/report"
+	"github.com/mesosimg/mesosimg/yamlpos"
+)
+
+// Patterns of values that end up in flag files, shell scripts or unit files.
+// Every value is checked against one of them, so nothing a user types can
+// break out of its place (no quotes, spaces, ';', '$', backticks or newlines).
+var (
+	reClusterName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$`)
+	reLabel       = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$`)
+	reUser        = regexp.MustCompile(`^[a-z_][a-z0-9_-]{0,31}$`)
+	reInterface   = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,15}$`)
+	reMAC         = regexp.MustCompile(`^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$`)
+	reSSHKey      = regexp.MustCompile(`^(ssh-(rsa|ed25519|dss)|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com|sk-ecdsa-sha2-nistp256@openssh\.com) [A-Za-z0-9+/]+={0,3}( [^\x00-\x1f\x7f]*)?$`)
+	reRepoName    = regexp.MustCompile(`^[a-z0-9][a-z0-9_-]{0,63}$`)
+	reSuite       = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._/-]*$`)
+	rePackage     = regexp.MustCompile(`^[a-z0-9][a-z0-9+.-]+$`)
+	reDebVersion  = regexp.MustCompile(`^([0-9]+:)?[0-9][A-Za-z0-9.+~-]*$`)
+	reFingerprint = regexp.MustCompile(`^[0-9A-F]{40}$`)
+	reSHA256      = regexp.MustCompile(`^[0-9a-f]{64}$`)
+	reImage       = regexp.MustCompile(`^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$`)
+	reURL         = regexp.MustCompile(`^(https?|file)://[A-Za-z0-9._~:/?#\[\]@!&'()*+,;=%-]+$`)
+	reFlagName    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	reFlagValue   = regexp.MustCompile(`^[A-Za-z0-9_.,:/@%+=\[\]{}*-]*$`)
+	reResName     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	reScalar      = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+	reRanges      = regexp.MustCompile(`^\[[0-9]+-[0-9]+(,[0-9]+-[0-9]+)*\]$`)
+	reSet         = regexp.MustCompile(`^\{[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*\}$`)
+	reAttrText    = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+)
+
+// safeChars explains reFlagValue in error messages.
+const safeChars = "letters, digits and _ . , : / @ % + = [ ] { } * -"
+
+// Validate checks a decoded description and returns every problem found,
+// each with the path of the field it is about. Positions are filled in by the caller.
+func Validate(c *Cluster) report.Report {
+	v := &validator{c: c}
+	v.top()
+	v.network("network", c.Network.Prefix, c.Network.Gateway, c.Network.DNS, c.Network.Interface)
+	switch c.Network.EtcHosts {
+	case "", EtcHostsAuto, EtcHostsAll, EtcHostsControlPlane:
+	default:
+		v.errorf("network.etc_hosts", "unknown etc_hosts %q; valid: auto, all, control-plane", c.Network.EtcHosts)
+	}
+	for i, s := range c.Network.Search {
+		v.dnsName(report.Index("network.search", i), s)
+	}
+	v.admin()
+	v.ntp()
+	v.install()
+	v.mesos()
+	v.marathon()
+	v.nodes()
+	return v.rep
+}
+
+type validator struct {
+	c   *Cluster
+	rep report.Report
+}
+
+func (v *validator) errorf(path, format string, args ...any) { v.rep.Errorf(path, format, args...) }
+func (v *validator) warnf(path, format string, args ...any)  { v.rep.Warnf(path, format, args...) }
+
+func osIDs() string {
+	var ids []string
+	for _, o := range OSes {
+		ids = append(ids, o.ID)
+	}
+	return strings.Join(ids, ", ")
+}
+
+func (v *validator) top() {
+	c := v.c
+	if c.Version != 0 && c.Version != 1 {
+		v.errorf("version", "unsupported description version %d; this mesosimg reads version 1", c.Version)
+	}
+	switch {
+	case c.Cluster == "":
+		v.errorf("cluster", "missing cluster name (the Mesos --cluster), e.g. cluster: MyCluster")
+	case !reClusterName.MatchString(c.Cluster):
+		v.errorf("cluster", "cluster name %q is not valid: use 1-63 letters, digits, '.', '_' or '-', starting with a letter or digit", c.Cluster)
+	}
+	if c.OS != "" {
+		if _, ok := LookupOS(c.OS); !ok {
+			v.errorf("os", "unknown os %q%s; valid: %s", c.OS, didYouMean(c.OS, osList()), osIDs())
+		}
+	}
+	if c.Domain != "" {
+		v.dnsName("domain", c.Domain)
+	}
+	if t := c.ReadinessTimeout; t != nil && (*t < 10 || *t > 86400) {
+		v.errorf("readiness_timeout", "readiness_timeout %d is out of range: use 10 to 86400 seconds", *t)
+	}
+}
+
+func osList() []string {
+	var ids []string
+	for _, o := range OSes {
+		ids = append(ids, o.ID)
+	}
+	return ids
+}
+
+func didYouMean(word string, candidates []string) string {
+	if s := yamlpos.Closest(word, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// dnsName checks an RFC 1123 host or domain name.
+func (v *validator) dnsName(path, s string) bool {
+	if len(s) > 253 {
+		v.errorf(path, "name is longer than 253 characters")
+		return false
+	}
+	for _, label := range strings.Split(s, ".") {
+		if !reLabel.MatchString(label) {
+			v.errorf(path, "%q is not a valid DNS name: use dot-separated labels of lower-case letters, digits and '-' (not at either end), 1-63 characters each", s)
+			return false
+		}
+	}
+	return true
+}
+
+// ipv4 parses an IPv4 address, reporting why it is not one.
+func (v *validator) ipv4(path, s string) (netip.Addr, bool) {
+	a, err := netip.ParseAddr(s)
+	switch {
+	case err != nil:
+		v.errorf(path, "%q is not an IPv4 address (expected four numbers 0-255 separated by dots, e.g. 192.168.1.101)", s)
+		return a, false
+	case a.Is6() && !a.Is4In6():
+		v.errorf(path, "%q is an IPv6 address; this version supports IPv4 node addresses only", s)
+		return a, false
+	case a.Zone() != "":
+		v.errorf(path, "%q has a zone; use a plain IPv4 address", s)
+		return a, false
+	}
+	return a.Unmap(), true
+}
+
+func (v *validator) prefix(path string, p *int) {
+	if p != nil && (*p < 1 || *p > 32) {
+		v.errorf(path, "prefix %d is out of range: use 1 to 32 (e.g. 24 for a 255.255.255.0 netmask)", *p)
+	}
+}
+
+func (v *validator) network(path string, prefix *int, gateway string, dns []string, iface string) {
+	v.prefix(report.Field(path, "prefix"), prefix)
+	if gateway != "" {
+		v.ipv4(report.Field(path, "gateway"), gateway)
+	}
+	for i, d := range dns {
+		v.ipv4(report.Index(report.Field(path, "dns"), i), d)
+	}
+	if iface != "" && !reInterface.MatchString(iface) {
+		v.errorf(report.Field(path, "interface"), "%q is not a valid interface name: use 1-15 letters, digits, '_', '.' or '-' (e.g. eth0, ens3)", iface)
+	}
+}
+
+func (v *validator) admin() {
+	a := v.c.Admin
+	if a.User != "" {
+		switch {
+		case !reUser.MatchString(a.User):
+			v.errorf("admin.user", "%q is not a valid user name: use up to 32 lower-case letters, digits, '_' or '-', starting with a letter or '_'", a.User)
+		case reservedUsers[a.User]:
+			v.errorf("admin.user", "%q is a system account; choose another name (default %s)", a.User, DefaultAdminUser)
+		}
+	}
+	for i, k := range a.SSHAuthorizedKeys {
+		if !reSSHKey.MatchString(strings.TrimSpace(k)) {
+			v.errorf(report.Index("admin.ssh_authorized_keys", i), "not an OpenSSH public key: expected one line \"ssh-ed25519 AAAA… comment\" (types ssh-ed25519, ssh-rsa, ecdsa-sha2-nistp256/384/521, sk-…)")
+		}
+	}
+	if a.User != "" && len(a.SSHAuthorizedKeys) == 0 {
+		v.warnf("admin.user", "admin.user is set but admin.ssh_authorized_keys is empty: the user is not created and nobody can log in with it")
+	}
+}
+
+var reservedUsers = map[string]bool{
+	"root": true, "daemon": true, "bin": true, "sys": true, "sync": true, "games": true, "man": true,
+	"lp": true, "mail": true, "news": true, "uucp": true, "proxy": true, "www-data": true, "backup": true,
+	"list": true, "irc": true, "nobody": true, "systemd-network": true, "systemd-resolve": true,
+	"messagebus": true, "sshd": true, "zookeeper": true, "mesos": true, "marathon": true, "docker": true,
+	"_apt": true, "syslog": true,
+}
+
+func (v *validator) ntp() {
+	for _, list := range []struct {
+		path  string
+		hosts []string
+	}{{"ntp.servers", v.c.NTP.Servers}, {"ntp.pools", v.c.NTP.Pools}} {
+		for i, h := range list.hosts {
+			v.host(report.Index(list.path, i), h)
+		}
+	}
+}
+
+// host accepts an IPv4 address or a DNS name.
+func (v *validator) host(path, s string) {
+	if _, err := netip.ParseAddr(s); err == nil {
+		return
+	}
+	v.dnsName(path, s)
+}
+
+func (v *validator) url(path, s string) {
+	if !reURL.MatchString(s) {
+		v.errorf(path, "%q is not a valid URL: expected http://, https:// or file:// followed by no spaces, quotes, '$' or backticks", s)
+	}
+}
+
+func (v *validator) install() {
+	in := v.c.Install
+	switch in.Method {
+	case "", MethodApt, MethodPreinstalled:
+	default:
+		v.errorf("install.method", "unknown install method %q%s; valid: apt (install at first boot), preinstalled (image built from out/packer)", in.Method, didYouMean(in.Method, []string{MethodApt, MethodPreinstalled}))
+	}
+	if in.Mirror != "" {
+		v.url("install.mirror", in.Mirror)
+	}
+	if in.SecurityMirror != "" {
+		v.url("install.security_mirror", in.SecurityMirror)
+	}
+	names := map[string]string{}
+	for i, r := range in.Repositories {
+		p := report.Index("install.repositories", i)
+		switch {
+		case r.Name == "":
+			v.errorf(report.Field(p, "name"), "missing repository name (used as /etc/apt/sources.list.d/<name>.list)")
+		case !reRepoName.MatchString(r.Name):
+			v.errorf(report.Field(p, "name"), "%q is not a valid repository name: use lower-case letters, digits, '_' or '-'", r.Name)
+		case names[r.Name] != "":
+			v.errorf(report.Field(p, "name"), "repository name %q is already used by %s", r.Name, names[r.Name])
+		default:
+			names[r.Name] = p
+		}
+		if r.URL == "" {
+			v.errorf(report.Field(p, "url"), "missing repository url, e.g. http://rpm.aventer.biz/Ubuntu/jammy")
+		} else {
+			v.url(report.Field(p, "url"), r.URL)
+		}
+		if r.Suite == "" {
+			v.errorf(report.Field(p, "suite"), "missing repository suite, e.g. jammy")
+		} else if !reSuite.MatchString(r.Suite) {
+			v.errorf(report.Field(p, "suite"), "%q is not a valid suite: use letters, digits, '.', '_', '/' or '-'", r.Suite)
+		}
+		for j, comp := range r.Components {
+			if !reSuite.MatchString(comp) {
+				v.errorf(report.Index(report.Field(p, "components"), j), "%q is not a valid component: use letters, digits, '.', '_', '/' or '-'", comp)
+			}
+		}
+		v.repoKey(p, r)
+	}
+	v.pkg("install.mesos", in.Mesos)
+	v.pkg("install.zookeeper", in.ZooKeeper)
+	v.pkg("install.docker", in.Docker)
+	v.pkg("install.java", in.Java)
+}
+
+func (v *validator) repoKey(p string, r Repository) {
+	set := 0
+	for _, s := range []string{r.Key, r.KeyFile, r.KeyID} {
+		if s != "" {
+			set++
+		}
+	}
+	if set != 1 {
+		v.errorf(p, "repository %q needs exactly one signing key: key (ASCII-armoured), key_file (path to it) or keyid (40-digit fingerprint on a key server)", r.Name)
+	}
+	if r.Key != "" && !strings.Contains(r.Key, "-----BEGIN PGP PUBLIC KEY BLOCK-----") {
+		v.errorf(report.Field(p, "key"), "key is not an ASCII-armoured OpenPGP public key (expected -----BEGIN PGP PUBLIC KEY BLOCK-----)")
+	}
+	if r.KeyID != "" && !reFingerprint.MatchString(r.KeyID) {
+		v.errorf(report.Field(p, "keyid"), "keyid must be the full 40-digit upper-case hex fingerprint (short key ids can be forged), got %q", r.KeyID)
+	}
+	if r.KeyServer != "" {
+		ks := strings.TrimPrefix(strings.TrimPrefix(r.KeyServer, "hkps://"), "hkp://")
+		v.dnsName(report.Field(p, "keyserver"), ks)
+	}
+}
+
+func (v *validator) pkg(path string, p Package) {
+	if p.Package != "" && !rePackage.MatchString(p.Package) {
+		v.errorf(report.Field(path, "package"), "%q is not a valid Debian package name: use lower-case letters, digits, '+', '.' or '-'", p.Package)
+	}
+	if p.Version != "" && !reDebVersion.MatchString(p.Version) {
+		v.errorf(report.Field(path, "version"), "%q is not a valid Debian version (e.g. 1.11.0-0.6.0): digits first, then letters, digits, '.', '+', '~', '-'", p.Version)
+	}
+}
+
+func (v *validator) port(path string, p *int) {
+	if p != nil && (*p < 1 || *p > 65535) {
+		v.errorf(path, "port %d is out of range: use 1 to 65535", *p)
+	}
+}
+
+func (v *validator) mesos() {
+	m := v.c.Mesos
+	v.port("mesos.master.port", m.Master.Port)
+	v.flags("mesos.master.flags", m.Master.Flags, MasterFlags, masterReserved)
+	v.port("mesos.agent.port", m.Agent.Port)
+	v.agent("mesos.agent", m.Agent.Containerizers, m.Agent.Resources, m.Agent.Attributes)
+	v.flags("mesos.agent.flags", m.Agent.Flags, AgentFlags, agentReserved)
+}
+
+func (v *validator) agent(path string, containerizers []string, resources, attributes map[string]string) {
+	seen := map[string]bool{}
+	for i, c := range containerizers {
+		p := report.Index(report.Field(path, "containerizers"), i)
+		switch {
+		case c != "mesos" && c != "docker":
+			v.errorf(p, "unknown containerizer %q; valid: mesos, docker (e.g. [docker, mesos])", c)
+		case seen[c]:
+			v.errorf(p, "containerizer %q is listed twice", c)
+		}
+		seen[c] = true
+	}
+	for _, name := range sortedKeys(resources) {
+		val := resources[name]
+		p := report.Field(report.Field(path, "resources"), name)
+		switch {
+		case !reResName.MatchString(name):
+			v.errorf(p, "%q is not a valid resource name: use lower-case letters, digits and '_' (e.g. cpus, mem, disk, ports, gpus)", name)
+		case !reScalar.MatchString(val) && !reRanges.MatchString(val) && !reSet.MatchString(val):
+			v.errorf(p, "resource %s: %q is not a Mesos resource value: use a number (cpus: \"4\", mem: \"8192\"), ranges (\"[31000-32000]\") or a set (\"{a,b}\")", name, val)
+		}
+	}
+	for _, name := range sortedKeys(attributes) {
+		val := attributes[name]
+		p := report.Field(report.Field(path, "attributes"), name)
+		switch {
+		case !reResName.MatchString(name):
+			v.errorf(p, "%q is not a valid attribute name: use lower-case letters, digits and '_' (e.g. rack, zone)", name)
+		case !reAttrText.MatchString(val) && !reRanges.MatchString(val):
+			v.errorf(p, "attribute %s: %q is not a valid value: use letters, digits, '_', '.', '/' or '-', or ranges like [1-10]", name, val)
+		}
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// flags checks extra daemon flags: a known name, not one mesosimg derives, and a safe value.
+func (v *validator) flags(path string, flags map[string]string, known []string, reserved map[string]string) {
+	knownSet := make(map[string]bool, len(known))
+	for _, k := range known {
+		knownSet[k] = true
+	}
+	for _, name := range sortedKeys(flags) {
+		val := flags[name]
+		p := report.Field(path, name)
+		switch {
+		case !reFlagName.MatchString(name):
+			v.errorf(p, "%q is not a flag name: write it without dashes, in lower case with '_' (e.g. max_agent_ping_timeouts)", name)
+			continue
+		case reserved[name] != "":
+			v.errorf(p, "flag %s is set by mesosimg (%s); remove it here", name, reserved[name])
+			continue
+		case !knownSet[name]:
+			v.errorf(p, "unknown flag %q%s", name, didYouMean(name, known))
+			continue
+		}
+		if !reFlagValue.MatchString(val) {
+			v.errorf(p, "value %q of flag %s has characters that could break out of its file: use only %s", val, name, safeChars)
+		}
+	}
+}
+
+func (v *validator) marathon() {
+	m := v.c.Marathon
+	switch m.Runtime {
+	case "", RuntimeContainer:
+		if m.Tarball.URL != "" || m.Tarball.SHA256 != "" {
+			v.warnf("marathon.tarball", "marathon.tarball is ignored: marathon.runtime is %s (set runtime: tarball to use it)", RuntimeContainer)
+		}
+	case RuntimeTarball:
+		if m.Tarball.URL == "" {
+			v.errorf("marathon.tarball.url", "runtime tarball needs marathon.tarball.url (the Marathon 1.11 release archive)")
+		} else {
+			v.url("marathon.tarball.url", m.Tarball.URL)
+		}
+		if m.Tarball.SHA256 == "" {
+			v.errorf("marathon.tarball.sha256", "runtime tarball needs marathon.tarball.sha256 (64 lower-case hex digits) so the download can be verified")
+		}
+	default:
+		v.errorf("marathon.runtime", "unknown Marathon runtime %q; valid: container (Docker image, default), tarball", m.Runtime)
+	}
+	if m.Tarball.SHA256 != "" && !reSHA256.MatchString(m.Tarball.SHA256) {
+		v.errorf("marathon.tarball.sha256", "%q is not a SHA-256 checksum: expected 64 lower-case hex digits", m.Tarball.SHA256)
+	}
+	if m.Image != "" && !reImage.MatchString(m.Image) {
+		v.errorf("marathon.image", "%q is not a container image reference (e.g. mesosphere/marathon:v1.11.24 or registry.local:5000/marathon@sha256:…)", m.Image)
+	}
+	v.port("marathon.http_port", m.HTTPPort)
+	v.port("marathon.libprocess_port", m.LibprocessPort)
+	v.flags("marathon.flags", m.Flags, MarathonFlags, marathonReserved)
+}
+
+func (v *validator) nodes() {
+	c := v.c
+	if len(c.Nodes) == 0 {
+		v.errorf("nodes", "missing nodes: list every machine with name, ip and roles (zookeeper, master, agent, marathon)")
+		return
+	}
+	names := map[string]string{}
+	ips := map[netip.Addr]string{}
+	macs := map[string]string{}
+	count := map[string]int{}
+	for i, n := range c.Nodes {
+		p := report.Index("nodes", i)
+		switch {
+		case n.Name == "":
+			v.errorf(p, "node has no name: add name: (a host name such as master1)")
+		case !reLabel.MatchString(n.Name):
+			v.errorf(report.Field(p, "name"), "%q is not a valid host name: use 1-63 lower-case letters, digits and '-' (not at either end)", n.Name)
+		case names[n.Name] != "":
+			v.errorf(report.Field(p, "name"), "duplicate node name %q (also %s)", n.Name, names[n.Name])
+		default:
+			names[n.Name] = p
+		}
+		var addr netip.Addr
+		if n.IP == "" {
+			v.errorf(p, "node %q has no ip: add ip: (the IPv4 address its services bind to)", n.Name)
+		} else if a, ok := v.ipv4(report.Field(p, "ip"), n.IP); ok {
+			addr = a
+			switch {
+			case a.IsLoopback() || a.IsUnspecified() || a.IsMulticast() || a.IsLinkLocalUnicast():
+				v.errorf(report.Field(p, "ip"), "%s cannot be a node address (loopback, unspecified, multicast or link-local): use the address other nodes reach it on", n.IP)
+			case ips[a] != "":
+				v.errorf(report.Field(p, "ip"), "duplicate ip %s (also %s)", n.IP, ips[a])
+			default:
+				ips[a] = p
+			}
+		}
+		v.roles(p, n, count)
+		v.network(p, n.Prefix, n.Gateway, n.DNS, n.Interface)
+		v.nodeAddress(p, n, addr)
+		if n.MAC != "" {
+			mac := strings.ToLower(n.MAC)
+			switch {
+			case !reMAC.MatchString(n.MAC):
+				v.errorf(report.Field(p, "mac"), "%q is not a MAC address: expected six hex pairs separated by ':' (e.g. 52:54:00:12:34:56)", n.MAC)
+			case macs[mac] != "":
+				v.errorf(report.Field(p, "mac"), "duplicate mac %s (also %s)", n.MAC, macs[mac])
+			default:
+				macs[mac] = p
+			}
+		}
+		if n.Agent != nil {
+			if !hasRole(n, RoleAgent) {
+				v.warnf(report.Field(p, "agent"), "node %q has agent settings but not the agent role; they are ignored", n.Name)
+			}
+			v.agent(report.Field(p, "agent"), n.Agent.Containerizers, n.Agent.Resources, n.Agent.Attributes)
+		}
+		v.ports(p, n)
+		if c.OS == "debian-12" && n.MAC == "" && n.Interface == "" && c.Network.Interface == "" {
+			v.warnf(p, "node %q: debian-12 (cloud-init 22.4, ENI renderer) configures the literal interface name; none is set, so eth0 is assumed. Set interface (ens3 on qemu/libvirt, ens18 on Proxmox, ens192 on VMware) or mac", n.Name)
+		}
+	}
+	v.counts(count)
+	if (c.Network.EtcHosts == "" || c.Network.EtcHosts == EtcHostsAuto) && len(c.Nodes) > AutoHostsLimit {
+		v.warnf("nodes", "%d nodes: /etc/hosts lists each node itself and the zookeeper, master and marathon nodes only (set network.etc_hosts: all to list every node, or control-plane to silence this)", len(c.Nodes))
+	}
+	if c.Install.Method != MethodPreinstalled && c.Install.Mirror == "" {
+		for i, n := range c.Nodes {
+			if len(n.DNS) == 0 && len(c.Network.DNS) == 0 {
+				v.warnf(report.Index("nodes", i), "node %q has a static address but no DNS servers (network.dns): apt at first boot cannot resolve repository names", n.Name)
+				break
+			}
+		}
+	}
+}
+
+func hasRole(n Node, role string) bool {
+	for _, r := range n.Roles {
+		if r == role {
+			return true
+		}
+	}
+	return false
+}
+
+func (v *validator) roles(p string, n Node, count map[string]int) {
+	if len(n.Roles) == 0 {
+		v.errorf(p, "node %q has no roles: add roles: with any of %s", n.Name, strings.Join(Roles, ", "))
+		return
+	}
+	seen := map[string]bool{}
+	for j, r := range n.Roles {
+		rp := report.Index(report.Field(p, "roles"), j)
+		known := false
+		for _, k := range Roles {
+			known = known || k == r
+		}
+		switch {
+		case !known:
+			v.errorf(rp, "unknown role %q%s; valid: %s", r, didYouMean(r, Roles), strings.Join(Roles, ", "))
+		case seen[r]:
+			v.errorf(rp, "role %q is listed twice", r)
+		default:
+			seen[r] = true
+			count[r]++
+		}
+	}
+}
+
+// nodeAddress checks the gateway is reachable from the node's subnet.
+func (v *validator) nodeAddress(p string, n Node, addr netip.Addr) {
+	if !addr.IsValid() {
+		return
+	}
+	bits := DefaultPrefix
+	if n.Prefix != nil {
+		bits = *n.Prefix
+	} else if v.c.Network.Prefix != nil {
+		bits = *v.c.Network.Prefix
+	}
+	if bits < 1 || bits > 32 {
+		return
+	}
+	pfx := netip.PrefixFrom(addr, bits).Masked()
+	if bits <= 30 && (addr == pfx.Addr() || addr == lastAddr(pfx)) {
+		v.errorf(report.Field(p, "ip"), "%s is the network or broadcast address of %s; use a host address", addr, pfx)
+	}
+	gw := n.Gateway
+	if gw == "" {
+		gw = v.c.Network.Gateway
+	}
+	if g, err := netip.ParseAddr(gw); err == nil && g.Is4() && !pfx.Contains(g) {
+		v.warnf(report.Field(p, "ip"), "gateway %s is outside the node's subnet %s", g, pfx)
+	}
+}
+
+func lastAddr(p netip.Prefix) netip.Addr {
+	a := p.Addr().As4()
+	host := uint32(1)<<(32-p.Bits()) - 1
+	n := uint32(a[0])<<24 | uint32(a[1])<<16 | uint32(a[2])<<8 | uint32(a[3])
+	n |= host
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
+}
+
+// ports reports two services of one node wanting the same port.
+func (v *validator) ports(p string, n Node) {
+	c := v.c
+	get := func(ptr *int, def int) int {
+		if ptr != nil {
+			return *ptr
+		}
+		return def
+	}
+	used := map[int]string{}
+	claim := func(port int, what string) {
+		if other, ok := used[port]; ok {
+			v.errorf(p, "node %q: %s and %s both use port %d; change one in the description", n.Name, other, what, port)
+			return
+		}
+		used[port] = what
+	}
+	if hasRole(n, RoleZooKeeper) {
+		claim(ZooKeeperClientPort, "zookeeper client")
+		claim(ZooKeeperQuorumPort, "zookeeper quorum")
+		claim(ZooKeeperElectionPort, "zookeeper election")
+	}
+	if hasRole(n, RoleMaster) {
+		claim(get(c.Mesos.Master.Port, DefaultMasterPort), "mesos-master")
+	}
+	if hasRole(n, RoleAgent) {
+		claim(get(c.Mesos.Agent.Port, DefaultAgentPort), "mesos-agent")
+	}
+	if hasRole(n, RoleMarathon) {
+		claim(get(c.Marathon.HTTPPort, DefaultMarathonHTTPPort), "marathon http")
+		claim(get(c.Marathon.LibprocessPort, DefaultLibprocessPort), "marathon libprocess")
+	}
+}
+
+func (v *validator) counts(count map[string]int) {
+	for _, r := range []struct {
+		role, what, hint string
+	}{
+		{RoleMaster, "Mesos masters", "give 1, 3 or 5 nodes the master role"},
+		{RoleZooKeeper, "ZooKeeper members", "give 1, 3 or 5 nodes the zookeeper role (usually the masters)"},
+	} {
+		n := count[r.role]
+		switch {
+		case n == 0:
+			v.errorf("nodes", "no node has the %s role: %s", r.role, r.hint)
+		case n%2 == 0:
+			v.errorf("nodes", "%d %s: an even number tolerates no more failures than %d and risks split votes; use %d or %d", n, r.what, n-1, n-1, n+1)
+		case n > 7:
+			v.warnf("nodes", "%d %s: more than 7 slows every write; 3 or 5 is the usual size", n, r.what)
+		}
+	}
+	if count[RoleAgent] == 0 {
+		v.warnf("nodes", "no node has the agent role: the cluster cannot run tasks")
+	}
+}

@@ -1,0 +1,214 @@
+// Package generator is mesosimg's pure core: from a loaded description it
+// builds the plan and runs one renderer per requested format, handing every
+// output file (path, bytes, mode) to a sink without touching the disk.
+// Nodes are rendered in parallel and emitted in description order, one node's
+// files at a time, so memory stays flat however large the cluster.
+package generator
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render/cloudinit"
+)
+
+// File is one output file.
+type File struct {
+	// Path is slash-separated and relative to the output directory.
+	Path string
+	// Data is the file's content.
+	Data []byte
+	// Mode is 0600 for files holding secrets, 0644 otherwise.
+	Mode fs.FileMode
+}
+
+// Format names an output format.
+type Format string
+
+// Output formats.
+const (
+	// FormatCloudInit writes nodes/<name>/{user-data,meta-data,network-config}.
+	FormatCloudInit Format = "cloud-init"
+)
+
+// Formats lists every format, in the order they are rendered.
+var Formats = []Format{FormatCloudInit}
+
+// DefaultEpoch is the timestamp stamped into images when SOURCE_DATE_EPOCH is unset
+// (2020-11-24 00:00:00 UTC, the Mesos 1.11.0 release), so output never depends on the clock.
+var DefaultEpoch = time.Unix(1606176000, 0).UTC()
+
+// Options control a render.
+type Options struct {
+	// Formats to render; empty means all.
+	Formats []Format
+	// Epoch is stamped into images; zero means DefaultEpoch.
+	Epoch time.Time
+	// Workers renders this many nodes at once; 0 means one per CPU.
+	Workers int
+}
+
+func (o Options) wants(f Format) bool {
+	if len(o.Formats) == 0 {
+		return true
+	}
+	for _, x := range o.Formats {
+		if x == f {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseFormats parses a comma-separated format list.
+func ParseFormats(list string) ([]Format, error) {
+	var out []Format
+	seen := map[Format]bool{}
+	for _, s := range strings.Split(list, ",") {
+		f := Format(strings.TrimSpace(s))
+		if f == "" {
+			continue
+		}
+		if !known(f) {
+			return nil, fmt.Errorf("unknown format %q; valid: %s", f, formatList())
+		}
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("empty format list; valid: %s", formatList())
+	}
+	return out, nil
+}
+
+func known(f Format) bool {
+	for _, k := range Formats {
+		if k == f {
+			return true
+		}
+	}
+	return false
+}
+
+func formatList() string {
+	s := make([]string, len(Formats))
+	for i, f := range Formats {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Sink receives output files; an error stops the render.
+type Sink func(File) error
+
+// Generate renders every requested format of a loaded, defaulted description into sink.
+func Generate(c *v1.Cluster, opts Options, sink Sink) error {
+	p, err := plan.Build(c)
+	if err != nil {
+		return err
+	}
+	return GeneratePlan(p, opts, sink)
+}
+
+// GenerateAll renders into memory, sorted by path (for tests and small clusters).
+func GenerateAll(c *v1.Cluster, opts Options) ([]File, error) {
+	var out []File
+	err := Generate(c, opts, func(f File) error {
+		out = append(out, f)
+		return nil
+	})
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out, err
+}
+
+// nodeResult is one node's rendered files.
+type nodeResult struct {
+	files []File
+	err   error
+}
+
+// GeneratePlan renders every requested format of a plan into sink.
+func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
+	if opts.Epoch.IsZero() {
+		opts.Epoch = DefaultEpoch
+	}
+	workers := opts.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	n := p.NodeCount()
+	// Each node has its own result slot; workers fill them, the caller drains them in order.
+	results := make([]chan nodeResult, n)
+	for i := range results {
+		results[i] = make(chan nodeResult, 1)
+	}
+	next := make(chan int)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				files, err := renderNode(p, i, opts)
+				results[i] <- nodeResult{files, err}
+			}
+		}()
+	}
+	go func() {
+		defer close(next)
+		for i := 0; i < n; i++ {
+			select {
+			case next <- i:
+			case <-done:
+				return
+			}
+		}
+	}()
+	var err error
+	for i := 0; i < n && err == nil; i++ {
+		r := <-results[i]
+		err = r.err
+		for _, f := range r.files {
+			if err == nil {
+				err = sink(f)
+			}
+		}
+	}
+	close(done)
+	wg.Wait()
+	return err
+}
+
+// renderNode renders every requested format of node i.
+func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
+	n := p.Node(i)
+	files, err := cloudinit.Render(&n)
+	if err != nil {
+		return nil, err
+	}
+	mode := fs.FileMode(0o644)
+	if files.Secret {
+		mode = 0o600
+	}
+	dir := path.Join("nodes", n.Name)
+	var out []File
+	if opts.wants(FormatCloudInit) {
+		out = append(out,
+			File{Path: path.Join(dir, "user-data"), Data: files.UserData, Mode: mode},
+			File{Path: path.Join(dir, "meta-data"), Data: files.MetaData, Mode: 0o644},
+			File{Path: path.Join(dir, "network-config"), Data: files.NetworkConfig, Mode: 0o644},
+		)
+	}
+	return out, nil
+}

@@ -1,0 +1,270 @@
+package generator_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mesosimg/mesosimg/config"
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/generator"
+	"github.com/mesosimg/mesosimg/internal/consumers"
+	"github.com/mesosimg/mesosimg/internal/golden"
+)
+
+// testCase is a description rendered by the golden and consumer tests.
+type testCase struct{ name, path string }
+
+// cases are every bundled example and every description under testdata/cases.
+func cases(t testing.TB) []testCase {
+	var out []testCase
+	examples, _ := filepath.Glob("../examples/*/cluster.yaml")
+	for _, p := range examples {
+		out = append(out, testCase{"example-" + filepath.Base(filepath.Dir(p)), p})
+	}
+	extra, _ := filepath.Glob("../testdata/cases/*.yaml")
+	for _, p := range extra {
+		out = append(out, testCase{strings.TrimSuffix(filepath.Base(p), ".yaml"), p})
+	}
+	if len(out) < 4 {
+		t.Fatalf("found only %d test descriptions; run from the generator directory", len(out))
+	}
+	return out
+}
+
+func load(t testing.TB, path string) *v1.Cluster {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, rep := config.Load(config.Source{Name: path, Dir: filepath.Dir(path), Data: data, ReadFile: os.ReadFile})
+	if c == nil {
+		t.Fatalf("%s is invalid:\n%s", path, rep.Format(path))
+	}
+	return c
+}
+
+func render(t testing.TB, path string) []generator.File {
+	t.Helper()
+	files, err := generator.GenerateAll(load(t, path), generator.Options{})
+	if err != nil {
+		t.Fatalf("render %s: %v", path, err)
+	}
+	return files
+}
+
+func TestGolden(t *testing.T) {
+	for _, tc := range cases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := filepath.Join("..", "testdata", "golden", tc.name)
+			want := map[string]bool{}
+			for _, f := range render(t, tc.path) {
+				golden.Assert(t, filepath.Join(dir, filepath.FromSlash(f.Path)), f.Data)
+				want[filepath.FromSlash(f.Path)] = true
+			}
+			// No stale golden file may outlive the output it stood for.
+			filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+				if err != nil || d.IsDir() {
+					return err
+				}
+				rel, _ := filepath.Rel(dir, p)
+				if !want[rel] {
+					if golden.Updating() {
+						return os.Remove(p)
+					}
+					t.Errorf("stale golden file %s: the render no longer writes it (go test -update removes it)", p)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+// TestRealConsumers hands every rendered file to the program that will read it.
+func TestRealConsumers(t *testing.T) {
+	for _, tc := range cases(t) {
+		t.Run(tc.name, func(t *testing.T) {
+			c := load(t, tc.path)
+			osInfo, _ := v1.LookupOS(c.OS)
+			files, err := generator.GenerateAll(c, generator.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			for _, f := range files {
+				p := filepath.Join(dir, filepath.FromSlash(f.Path))
+				os.MkdirAll(filepath.Dir(p), 0o755)
+				if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				switch filepath.Base(f.Path) {
+				case "user-data":
+					checkUserData(t, p, f.Data)
+				case "network-config":
+					checkNetworkConfig(t, p, f.Data, osInfo.Distro, c)
+				}
+			}
+		})
+	}
+}
+
+func checkUserData(t *testing.T, path string, data []byte) {
+	if !bytes.HasPrefix(data, []byte("#cloud-config\n")) {
+		t.Errorf("%s does not start with #cloud-config", path)
+	}
+	consumers.CloudInitSchema(t, path)
+	// PyYAML (YAML 1.1, cloud-init's parser) must read exactly what yaml.v3 (YAML 1.2) wrote:
+	// no "0644" read as 420, no yes/on read as true, no 1.10 read as 1.1.
+	byPy := consumers.PyYAML(t, path)
+	byGo := goYAML(t, data)
+	if diff := cmp.Diff(byGo, byPy); diff != "" {
+		t.Errorf("%s: PyYAML reads something else than was written (-yaml.v3 +PyYAML):\n%s", path, diff)
+	}
+	consumers.SchemaInProcess(t, path, byPy)
+	// Every shell script in write_files passes shellcheck.
+	doc := byPy.(map[string]any)
+	for _, f := range doc["write_files"].([]any) {
+		wf := f.(map[string]any)
+		content, _ := wf["content"].(string)
+		if strings.HasPrefix(content, "#!/bin/bash") || strings.HasPrefix(content, "#!/bin/sh") {
+			script := filepath.Join(t.TempDir(), "script")
+			os.WriteFile(script, []byte(content), 0o755)
+			consumers.ShellCheck(t, script)
+		}
+	}
+}
+
+func goYAML(t *testing.T, data []byte) any {
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatalf("yaml.v3 cannot read its own output: %v", err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out any
+	json.Unmarshal(j, &out)
+	return out
+}
+
+// checkNetworkConfig renders network-config with cloud-init's own renderer for the OS and
+// checks the node's address and gateway came through on the right interface.
+func checkNetworkConfig(t *testing.T, path string, data []byte, distro string, c *v1.Cluster) {
+	node := filepath.Base(filepath.Dir(path))
+	var n v1.Node
+	for _, x := range c.Nodes {
+		if x.Name == node {
+			n = x
+		}
+	}
+	iface := n.Interface
+	if iface == "" {
+		iface = "eth0"
+	}
+	mac := n.MAC
+	if mac == "" {
+		mac = "52:54:00:00:00:01"
+	}
+	out := consumers.NetConvert(t, path, distro, map[string]string{iface: strings.ToLower(mac)})
+	addr := fmt.Sprintf("%s/%d", n.IP, *n.Prefix)
+	if !strings.Contains(out, addr) {
+		t.Errorf("%s: cloud-init's %s renderer output lacks %s:\n%s", path, distro, addr, out)
+	}
+	if distro == "debian" {
+		if !strings.Contains(out, "iface "+iface+" inet static") {
+			t.Errorf("%s: ENI output does not configure %s statically:\n%s", path, iface, out)
+		}
+		if n.Gateway != "" && !strings.Contains(out, "gateway "+n.Gateway) {
+			t.Errorf("%s: ENI output lacks a native gateway line for %s:\n%s", path, n.Gateway, out)
+		}
+	}
+}
+
+func TestDeterministic(t *testing.T) {
+	for _, tc := range cases(t) {
+		a, b := render(t, tc.path), render(t, tc.path)
+		if diff := cmp.Diff(a, b); diff != "" {
+			t.Errorf("%s: two renders differ:\n%s", tc.name, diff)
+		}
+	}
+}
+
+func TestModes(t *testing.T) {
+	for _, tc := range cases(t) {
+		for _, f := range render(t, tc.path) {
+			if f.Mode != 0o644 && f.Mode != 0o600 {
+				t.Errorf("%s: %s has mode %v; want 0644, or 0600 for secrets", tc.name, f.Path, f.Mode)
+			}
+		}
+	}
+}
+
+func TestParseFormats(t *testing.T) {
+	got, err := generator.ParseFormats(" cloud-init ,cloud-init")
+	if err != nil || len(got) != 1 || got[0] != generator.FormatCloudInit {
+		t.Errorf("ParseFormats = %v, %v", got, err)
+	}
+	for _, bad := range []string{"", ",", "cloudinit", "iso9660"} {
+		if _, err := generator.ParseFormats(bad); err == nil || !strings.Contains(err.Error(), "valid:") {
+			t.Errorf("ParseFormats(%q) error = %v; want a list of valid formats", bad, err)
+		}
+	}
+}
+
+// bigCluster is a description with n nodes: 3 masters (ZooKeeper members, Marathon on one), the rest agents.
+func bigCluster(n int) *v1.Cluster {
+	c := &v1.Cluster{Cluster: "big", Network: v1.Network{Gateway: "10.0.0.1", DNS: []string{"10.0.0.2"}}}
+	for i := 0; i < n; i++ {
+		node := v1.Node{Name: fmt.Sprintf("node%05d", i), IP: fmt.Sprintf("10.%d.%d.%d", (i+10)>>16, ((i+10)>>8)&255, (i+10)&255), Roles: []string{"agent"}}
+		if i < 3 {
+			node.Roles = []string{"zookeeper", "master"}
+		}
+		if i == 0 {
+			node.Roles = append(node.Roles, "marathon")
+		}
+		prefix := 8
+		node.Prefix = &prefix
+		c.Nodes = append(c.Nodes, node)
+	}
+	return c
+}
+
+func TestBigClusterIsValid(t *testing.T) {
+	c := bigCluster(1000)
+	if rep := v1.Validate(c); rep.HasErrors() {
+		t.Fatalf("bigCluster is invalid: %v", rep.Errors()[0])
+	}
+}
+
+// BenchmarkRender10000 renders the user-data of a 10,000-node cluster.
+func BenchmarkRender10000(b *testing.B) {
+	c := bigCluster(10000)
+	if rep := v1.Validate(c); rep.HasErrors() {
+		b.Fatalf("invalid: %v", rep.Errors()[0])
+	}
+	v1.ApplyDefaults(c)
+	b.ReportAllocs()
+	var bytes int64
+	for i := 0; i < b.N; i++ {
+		files := 0
+		err := generator.Generate(c, generator.Options{Formats: []generator.Format{generator.FormatCloudInit}}, func(f generator.File) error {
+			files++
+			bytes += int64(len(f.Data))
+			return nil
+		})
+		if err != nil || files != 30000 {
+			b.Fatalf("got %d files, %v", files, err)
+		}
+	}
+	b.ReportMetric(float64(bytes)/float64(b.N)/1e6, "MB-out/op")
+}

@@ -1,0 +1,273 @@
+// Package cli is mesosimg's command line: it parses arguments, reads the
+// description, calls the generator and writes output, and maps every outcome
+// to an exit status (0 ok, 1 invalid input or failed render, 2 usage error).
+package cli
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/mesosimg/mesosimg/config"
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/generator"
+	"github.com/mesosimg/mesosimg/output"
+	"github.com/mesosimg/mesosimg/report"
+)
+
+// Exit statuses.
+const (
+	ExitOK      = 0
+	ExitInvalid = 1
+	ExitUsage   = 2
+)
+
+// Version is set at build time with -ldflags "-X github.com/mesosimg/mesosimg/internal/cli.Version=…".
+var Version = "0.1.0-dev"
+
+//go:embed starter.yaml
+var starter []byte
+
+// Starter returns the commented starter description `mesosimg init` writes.
+func Starter() []byte { return append([]byte(nil), starter...) }
+
+const usage = `mesosimg renders, from one cluster description, everything each node of an
+Apache Mesos cluster (ZooKeeper, masters, agents, Marathon) needs to configure
+itself at first boot: cloud-init user-data, meta-data and network-config.
+
+Usage:
+  mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict]
+  mesosimg validate CLUSTER.yaml [--strict]
+  mesosimg init [FILE] [--force]      write a commented starter description (default cluster.yaml; - for stdout)
+  mesosimg version
+
+CLUSTER.yaml may be - for standard input. Errors are printed as FILE:LINE:COLUMN: message.
+Exit status: 0 ok, 1 invalid description or failed render (DIR untouched), 2 usage error.
+`
+
+// Env is what a command may touch.
+type Env struct {
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Getenv reads environment variables (SOURCE_DATE_EPOCH).
+	Getenv func(string) string
+}
+
+// Run runs mesosimg with args (without the program name) and returns the exit status.
+func Run(args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if len(args) == 0 {
+		fmt.Fprint(env.Stderr, usage)
+		return ExitUsage
+	}
+	switch args[0] {
+	case "render":
+		return runRender(args[1:], env)
+	case "validate":
+		return runValidate(args[1:], env)
+	case "init":
+		return runInit(args[1:], env)
+	case "version", "--version":
+		fmt.Fprintf(env.Stdout, "mesosimg %s (description format version 1)\n", Version)
+		return ExitOK
+	case "help", "-h", "--help":
+		fmt.Fprint(env.Stdout, usage)
+		return ExitOK
+	default:
+		fmt.Fprintf(env.Stderr, "mesosimg: unknown command %q\n\n%s", args[0], usage)
+		return ExitUsage
+	}
+}
+
+func newFlags(name string, env Env) *pflag.FlagSet {
+	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.SetInterspersed(true)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "usage of mesosimg %s:\n%s", name, fs.FlagUsages())
+	}
+	return fs
+}
+
+// parse parses flags and wants exactly n positional arguments (or at most n when optional).
+func parse(fs *pflag.FlagSet, args []string, n int, optional bool, env Env) ([]string, bool) {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil, false
+		}
+		return nil, false
+	}
+	rest := fs.Args()
+	if len(rest) > n || (!optional && len(rest) < n) {
+		fmt.Fprintf(env.Stderr, "mesosimg %s: expected %d argument(s), got %d: %s\n", fs.Name(), n, len(rest), strings.Join(rest, " "))
+		fs.Usage()
+		return nil, false
+	}
+	return rest, true
+}
+
+// load reads and validates a description, printing its report. It returns nil when invalid.
+func load(arg string, strict bool, env Env) *v1.Cluster {
+	src := config.Source{Name: arg, ReadFile: os.ReadFile}
+	var err error
+	if arg == "-" {
+		src.Name = "<stdin>"
+		src.Dir, _ = os.Getwd()
+		src.Data, err = io.ReadAll(io.LimitReader(env.Stdin, config.MaxSize+1))
+	} else {
+		src.Dir = filepath.Dir(arg)
+		src.Data, err = readLimited(arg)
+	}
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "%s: %v\n", src.Name, err)
+		return nil
+	}
+	c, rep := config.Load(src)
+	if strict {
+		for i := range rep.Entries {
+			rep.Entries[i].Severity = report.Error
+		}
+	}
+	fmt.Fprint(env.Stderr, rep.Format(src.Name))
+	if rep.HasErrors() {
+		return nil
+	}
+	return c
+}
+
+func readLimited(name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if info.IsDir() {
+		return nil, fmt.Errorf("is a directory, not a description file")
+	}
+	return io.ReadAll(io.LimitReader(f, config.MaxSize+1))
+}
+
+func runValidate(args []string, env Env) int {
+	fs := newFlags("validate", env)
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	rest, ok := parse(fs, args, 1, false, env)
+	if !ok {
+		return ExitUsage
+	}
+	if load(rest[0], *strict, env) == nil {
+		return ExitInvalid
+	}
+	return ExitOK
+}
+
+func runRender(args []string, env Env) int {
+	fs := newFlags("render", env)
+	out := fs.StringP("output", "o", "", "output directory (required); replaced whole on success")
+	formats := fs.String("format", "", "comma-separated formats to render (default all): "+formatNames())
+	force := fs.Bool("force", false, "replace DIR even if it was not written by mesosimg")
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	rest, ok := parse(fs, args, 1, false, env)
+	if !ok {
+		return ExitUsage
+	}
+	if *out == "" {
+		fmt.Fprintln(env.Stderr, "mesosimg render: missing -o DIR (the output directory)")
+		fs.Usage()
+		return ExitUsage
+	}
+	opts := generator.Options{}
+	if *formats != "" {
+		list, err := generator.ParseFormats(*formats)
+		if err != nil {
+			fmt.Fprintf(env.Stderr, "mesosimg render: --format: %v\n", err)
+			return ExitUsage
+		}
+		opts.Formats = list
+	}
+	epoch, err := sourceDateEpoch(env.Getenv("SOURCE_DATE_EPOCH"))
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
+		return ExitUsage
+	}
+	opts.Epoch = epoch
+	c := load(rest[0], *strict, env)
+	if c == nil {
+		return ExitInvalid
+	}
+	dir, err := output.Begin(*out, *force)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
+		return ExitInvalid
+	}
+	if err := generator.Generate(c, opts, dir.Add); err != nil {
+		dir.Abort()
+		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
+		return ExitInvalid
+	}
+	if err := dir.Commit(); err != nil {
+		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
+		return ExitInvalid
+	}
+	return ExitOK
+}
+
+func formatNames() string {
+	s := make([]string, len(generator.Formats))
+	for i, f := range generator.Formats {
+		s[i] = string(f)
+	}
+	return strings.Join(s, ",")
+}
+
+func runInit(args []string, env Env) int {
+	fs := newFlags("init", env)
+	force := fs.Bool("force", false, "overwrite FILE if it exists")
+	rest, ok := parse(fs, args, 1, true, env)
+	if !ok {
+		return ExitUsage
+	}
+	name := "cluster.yaml"
+	if len(rest) == 1 {
+		name = rest[0]
+	}
+	if name == "-" {
+		env.Stdout.Write(starter)
+		return ExitOK
+	}
+	flags := os.O_WRONLY | os.O_CREATE | os.O_EXCL
+	if *force {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	}
+	f, err := os.OpenFile(name, flags, 0o644)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			fmt.Fprintf(env.Stderr, "mesosimg init: %s exists; pass --force to overwrite it\n", name)
+		} else {
+			fmt.Fprintf(env.Stderr, "mesosimg init: %v\n", err)
+		}
+		return ExitInvalid
+	}
+	if _, err := f.Write(starter); err != nil {
+		f.Close()
+		fmt.Fprintf(env.Stderr, "mesosimg init: %v\n", err)
+		return ExitInvalid
+	}
+	if err := f.Close(); err != nil {
+		fmt.Fprintf(env.Stderr, "mesosimg init: %v\n", err)
+		return ExitInvalid
+	}
+	fmt.Fprintf(env.Stderr, "wrote %s: edit it, then run mesosimg render %s -o out/\n", name, name)
+	return ExitOK
+}

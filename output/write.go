@@ -1,0 +1,183 @@
+// Package output writes a render into its directory atomically: every file goes
+// into a fresh temporary directory beside the target, which replaces the target
+// only when everything was written, so a failure never leaves a half-written
+// directory and never touches an existing one.
+package output
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/mesosimg/mesosimg/generator"
+)
+
+// Marker is the file that identifies a directory as mesosimg output, so a
+// later render may replace it.
+const Marker = ".mesosimg-output"
+
+const markerText = "This directory was written by mesosimg render; the next render replaces it whole.\n"
+
+// Write writes files into dir at once (see Begin).
+func Write(dir string, files []generator.File, force bool) error {
+	d, err := Begin(dir, force)
+	if err != nil {
+		return err
+	}
+	for _, f := range files {
+		if err := d.Add(f); err != nil {
+			d.Abort()
+			return err
+		}
+	}
+	return d.Commit()
+}
+
+// Dir is an output directory being written: files go into a temporary
+// directory beside the target until Commit moves it into place.
+type Dir struct {
+	dir, parent, tmp string
+	exists           bool
+	done             bool
+}
+
+// Begin starts writing dir. An existing dir is replaced (at Commit) only when
+// it is empty or holds a previous mesosimg output; otherwise force is required.
+func Begin(dir string, force bool) (*Dir, error) {
+	if dir == "" {
+		return nil, errors.New("no output directory given")
+	}
+	exists, err := checkTarget(dir, force)
+	if err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(filepath.Clean(dir))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	tmp, err := os.MkdirTemp(parent, ".mesosimg-new-")
+	if err != nil {
+		return nil, fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	d := &Dir{dir: dir, parent: parent, tmp: tmp, exists: exists}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		d.Abort()
+		return nil, err
+	}
+	if err := d.Add(generator.File{Path: Marker, Data: []byte(markerText), Mode: 0o644}); err != nil {
+		d.Abort()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Add writes one file into the pending directory.
+func (d *Dir) Add(f generator.File) error {
+	if err := checkPath(f.Path); err != nil {
+		return err
+	}
+	if err := writeFile(d.tmp, f); err != nil {
+		return fmt.Errorf("writing %s: %w", filepath.Join(d.dir, filepath.FromSlash(f.Path)), err)
+	}
+	return nil
+}
+
+// Abort removes everything written so far; the target is untouched.
+func (d *Dir) Abort() {
+	if !d.done {
+		d.done = true
+		os.RemoveAll(d.tmp)
+	}
+}
+
+// Commit moves the written directory into place, replacing a previous output.
+func (d *Dir) Commit() error {
+	if d.done {
+		return errors.New("output already committed or aborted")
+	}
+	if !d.exists {
+		if err := os.Rename(d.tmp, d.dir); err != nil {
+			d.Abort()
+			return fmt.Errorf("moving output into %s: %w", d.dir, err)
+		}
+		d.done = true
+		return nil
+	}
+	old, err := os.MkdirTemp(d.parent, ".mesosimg-old-")
+	if err != nil {
+		d.Abort()
+		return err
+	}
+	os.Remove(old) // only its unique name is needed
+	if err := os.Rename(d.dir, old); err != nil {
+		d.Abort()
+		return fmt.Errorf("moving previous output %s aside: %w", d.dir, err)
+	}
+	if err := os.Rename(d.tmp, d.dir); err != nil {
+		d.Abort()
+		if rerr := os.Rename(old, d.dir); rerr != nil {
+			return fmt.Errorf("moving output into %s: %w (previous output left in %s: %v)", d.dir, err, old, rerr)
+		}
+		return fmt.Errorf("moving output into %s: %w", d.dir, err)
+	}
+	d.done = true
+	return os.RemoveAll(old)
+}
+
+// checkPath refuses any output path that could leave the output directory.
+func checkPath(p string) error {
+	if p == "" || path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "\\") {
+		return fmt.Errorf("refusing output path %q: not a clean relative path", p)
+	}
+	return nil
+}
+
+// checkTarget says whether dir exists and may be replaced.
+func checkTarget(dir string, force bool) (bool, error) {
+	info, err := os.Lstat(dir)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("output directory %s: %w", dir, err)
+	case info.Mode()&fs.ModeSymlink != 0:
+		return false, fmt.Errorf("output directory %s is a symbolic link; give the directory itself", dir)
+	case !info.IsDir():
+		return false, fmt.Errorf("output directory %s exists and is not a directory", dir)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return false, fmt.Errorf("output directory %s: %w", dir, err)
+	}
+	if len(entries) == 0 || force {
+		return true, nil
+	}
+	if _, err := os.Lstat(filepath.Join(dir, Marker)); err == nil {
+		return true, nil
+	}
+	return false, fmt.Errorf("output directory %s is not empty and was not written by mesosimg; choose another directory or pass --force to replace it", dir)
+}
+
+func writeFile(root string, f generator.File) error {
+	p := filepath.Join(root, filepath.FromSlash(f.Path))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	fh, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, f.Mode.Perm())
+	if err != nil {
+		return err
+	}
+	if _, err := fh.Write(f.Data); err != nil {
+		fh.Close()
+		return err
+	}
+	if err := fh.Chmod(f.Mode.Perm()); err != nil { // exact mode, whatever the umask
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}

@@ -1,0 +1,559 @@
+// Package plan turns a validated description into a typed model of every
+// node: the values derived from the whole cluster (ZooKeeper ids, ensemble,
+// zk:// URLs, master quorum, hosts), and per node its network, packages,
+// files and services in start order. Renderers only translate a plan into a
+// format; every decision about the cluster is made here.
+package plan
+
+import (
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strings"
+
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+)
+
+// Cluster is the plan of a whole cluster.
+type Cluster struct {
+	// Name is the Mesos cluster name.
+	Name string
+	// OS is the target system.
+	OS v1.OSInfo
+	// Method is the install method (apt or preinstalled).
+	Method string
+	// ZooKeepers are the ensemble members, in myid order.
+	ZooKeepers []Member
+	// Masters are the Mesos masters, in description order.
+	Masters []Member
+	// ZKMesos is the ZooKeeper URL of Mesos (zk://h1:2181,h2:2181/mesos).
+	ZKMesos string
+	// ZKMarathon is the ZooKeeper URL of Marathon's state (zk://…/marathon).
+	ZKMarathon string
+	// Quorum is the Mesos master quorum: floor(masters/2)+1.
+	Quorum int
+	// Hosts are the /etc/hosts entries every node gets (see network.etc_hosts).
+	Hosts []Host
+	// Description is the defaulted description the plan was made from.
+	Description *v1.Cluster
+}
+
+// Member is a node taking part in a replicated service.
+type Member struct {
+	// ID is the ZooKeeper myid (1-based); 0 for masters.
+	ID int
+	// Name is the node name.
+	Name string
+	// IP is the node address.
+	IP string
+}
+
+// Host is one /etc/hosts entry.
+type Host struct {
+	IP, FQDN, Name string
+}
+
+// Roles says which services a node runs.
+type Roles struct {
+	ZooKeeper, Master, Agent, Marathon bool
+}
+
+// Node is the plan of one node.
+type Node struct {
+	// Name is the host name.
+	Name string
+	// FQDN is name.domain, or empty without a domain.
+	FQDN string
+	// IP is the node address.
+	IP string
+	// InstanceID is the NoCloud instance-id; changing it re-runs first-boot modules.
+	InstanceID string
+	// Roles are the services the node runs.
+	Roles Roles
+	// ZooKeeperID is the node's myid, 0 when it is no ZooKeeper member.
+	ZooKeeperID int
+	// Network is the static address configuration.
+	Network Network
+	// Admin is the login user, nil to keep the image's default user.
+	Admin *Admin
+	// NTPServers and NTPPools configure time sync; both empty leaves it alone.
+	NTPServers, NTPPools []string
+	// Apt configures repositories; nil when nothing is installed at first boot.
+	Apt *Apt
+	// Packages are installed at first boot (empty for preinstalled images).
+	Packages []Package
+	// EarlyFiles are written before packages are installed (cloud-init init stage).
+	EarlyFiles []File
+	// Files are written after packages are installed (deferred), before services start.
+	Files []File
+	// Services are started in this order by the first-boot script.
+	Services []Service
+	// FirstBoot is the command cloud-init's runcmd runs once.
+	FirstBoot []string
+}
+
+// Network is a node's static IPv4 configuration.
+type Network struct {
+	// Interface is the NIC name (the ethernets key, and set-name when MAC is set).
+	Interface string
+	// MatchName is a name glob to match the NIC by (netplan only); empty when Interface is literal.
+	MatchName string
+	// MAC matches the NIC by hardware address.
+	MAC string
+	// Address is ip/prefix.
+	Address string
+	// Gateway is the default route, if any.
+	Gateway string
+	// GatewayKey writes the gateway as gateway4 (ENI renderer, Debian) rather than a 0.0.0.0/0 route (netplan).
+	GatewayKey bool
+	// DNS are name servers; Search are search domains.
+	DNS, Search []string
+}
+
+// Admin is the login user.
+type Admin struct {
+	Name           string
+	AuthorizedKeys []string
+}
+
+// Apt holds repository settings for first-boot installs.
+type Apt struct {
+	// PrimaryMirror and SecurityMirror replace the distribution archives when set.
+	PrimaryMirror, SecurityMirror string
+	// Sources are extra repositories.
+	Sources []AptSource
+}
+
+// AptSource is one extra repository.
+type AptSource struct {
+	// Name is the sources.list.d file name without ".list".
+	Name string
+	// Line is the deb line; $KEY_FILE is replaced by cloud-init with the key's path.
+	Line string
+	// Key is an ASCII-armoured key; KeyID and KeyServer fetch one instead.
+	Key, KeyID, KeyServer string
+}
+
+// Package is a package to install, optionally pinned.
+type Package struct {
+	Name, Version string
+}
+
+// File is a file written on the node.
+type File struct {
+	// Path is absolute.
+	Path string
+	// Content is the whole file.
+	Content string
+	// Mode is the file mode (0644, 0755, or 0600 for secrets).
+	Mode fs.FileMode
+	// Secret marks files holding credentials.
+	Secret bool
+}
+
+// Service is a systemd unit the first-boot script starts and checks.
+type Service struct {
+	// Unit is the unit name without ".service".
+	Unit string
+	// Check is the readiness check.
+	Check Check
+	// WaitForMasters delays the start until some master answers.
+	WaitForMasters bool
+	// NeedsDocker starts docker.service first.
+	NeedsDocker bool
+}
+
+// Check is a readiness probe.
+type Check struct {
+	// Kind is "zookeeper" (the srvr word answers with a Mode) or "http" (GET Path answers 200).
+	Kind string
+	Host string
+	Port int
+	Path string
+}
+
+// Paths of files mesosimg writes on every node.
+const (
+	FirstBootPath = "/usr/local/lib/mesosimg/firstboot"
+	ZooCfgPath    = "/etc/zookeeper/conf/zoo.cfg"
+	MyIDPath      = "/var/lib/zookeeper/myid"
+	HostsPath     = "/etc/hosts"
+	PolicyRCDPath = "/usr/sbin/policy-rc.d"
+	AptPinPath    = "/etc/apt/preferences.d/mesosimg-zookeeper"
+	MesosZKPath   = "/etc/mesos/zk"
+	MasterDir     = "/etc/mesos-master"
+	AgentDir      = "/etc/mesos-agent"
+	MarathonEnv   = "/etc/default/marathon"
+	MarathonUnit  = "/etc/systemd/system/marathon.service"
+	MasterWorkDir = "/var/lib/mesos/master"
+	AgentWorkDir  = "/var/lib/mesos/agent"
+)
+
+// Build makes the plan of a valid, defaulted description.
+func Build(c *v1.Cluster) (*Cluster, error) {
+	osInfo, ok := v1.LookupOS(c.OS)
+	if !ok {
+		return nil, fmt.Errorf("unknown os %q", c.OS)
+	}
+	p := &Cluster{Name: c.Cluster, OS: osInfo, Method: c.Install.Method, Description: c}
+	for _, n := range c.Nodes {
+		roles := rolesOf(n)
+		if roles.ZooKeeper {
+			p.ZooKeepers = append(p.ZooKeepers, Member{ID: len(p.ZooKeepers) + 1, Name: n.Name, IP: n.IP})
+		}
+		if roles.Master {
+			p.Masters = append(p.Masters, Member{Name: n.Name, IP: n.IP})
+		}
+		if c.Network.EtcHosts == v1.EtcHostsAll || roles.ZooKeeper || roles.Master || roles.Marathon {
+			p.Hosts = append(p.Hosts, Host{IP: n.IP, FQDN: fqdn(n.Name, c.Domain), Name: n.Name})
+		}
+	}
+	p.ZKMesos = ZKURL(p.ZooKeepers, "mesos")
+	p.ZKMarathon = ZKURL(p.ZooKeepers, "marathon")
+	p.Quorum = Quorum(len(p.Masters))
+	return p, nil
+}
+
+// NodeCount is the number of nodes.
+func (p *Cluster) NodeCount() int { return len(p.Description.Nodes) }
+
+// Node builds the plan of the i-th node. Node plans are built on demand, so a
+// render holds one node's files at a time, whatever the cluster's size.
+func (p *Cluster) Node(i int) Node { return p.node(&p.Description.Nodes[i]) }
+
+// Quorum is the Mesos replicated-log quorum for n masters: floor(n/2)+1.
+func Quorum(n int) int { return n/2 + 1 }
+
+// ZKURL is zk://ip1:2181,ip2:2181/<path> over the ensemble members.
+func ZKURL(members []Member, path string) string {
+	hosts := make([]string, len(members))
+	for i, m := range members {
+		hosts[i] = fmt.Sprintf("%s:%d", m.IP, v1.ZooKeeperClientPort)
+	}
+	return "zk://" + strings.Join(hosts, ",") + "/" + path
+}
+
+func fqdn(name, domain string) string {
+	if domain == "" {
+		return ""
+	}
+	return name + "." + domain
+}
+
+func rolesOf(n v1.Node) Roles {
+	var r Roles
+	for _, role := range n.Roles {
+		switch role {
+		case v1.RoleZooKeeper:
+			r.ZooKeeper = true
+		case v1.RoleMaster:
+			r.Master = true
+		case v1.RoleAgent:
+			r.Agent = true
+		case v1.RoleMarathon:
+			r.Marathon = true
+		}
+	}
+	return r
+}
+
+// InstanceID is stable for a node of a cluster, so re-rendering an unchanged
+// description never re-runs first-boot modules on a running node.
+func InstanceID(cluster, node string) string {
+	return "mesosimg-" + strings.ToLower(cluster) + "-" + node
+}
+
+func (p *Cluster) node(n *v1.Node) Node {
+	c := p.Description
+	out := Node{
+		Name:       n.Name,
+		FQDN:       fqdn(n.Name, c.Domain),
+		IP:         n.IP,
+		InstanceID: InstanceID(c.Cluster, n.Name),
+		Roles:      rolesOf(*n),
+		Network:    p.network(n),
+		NTPServers: c.NTP.Servers,
+		NTPPools:   c.NTP.Pools,
+		FirstBoot:  []string{FirstBootPath},
+	}
+	for _, m := range p.ZooKeepers {
+		if m.Name == n.Name {
+			out.ZooKeeperID = m.ID
+		}
+	}
+	if len(c.Admin.SSHAuthorizedKeys) > 0 {
+		out.Admin = &Admin{Name: c.Admin.User, AuthorizedKeys: c.Admin.SSHAuthorizedKeys}
+	}
+	agent := p.agentSettings(n)
+	needsDocker := (out.Roles.Marathon && c.Marathon.Runtime == v1.RuntimeContainer) ||
+		(out.Roles.Agent && contains(agent.Containerizers, "docker"))
+	if c.Install.Method == v1.MethodApt {
+		out.Apt = p.apt()
+		out.Packages = p.packages(out.Roles, needsDocker)
+		out.EarlyFiles = append(out.EarlyFiles, File{Path: PolicyRCDPath, Mode: 0o755,
+			Content: render("policy-rc.d.tmpl", nil)})
+		if origins := p.repoOrigins(); len(origins) > 0 && out.Roles.ZooKeeper {
+			out.EarlyFiles = append(out.EarlyFiles, File{Path: AptPinPath, Mode: 0o644,
+				Content: render("apt-preferences.tmpl", map[string]any{"Origins": origins})})
+		}
+	}
+	out.EarlyFiles = append(out.EarlyFiles, File{Path: HostsPath, Mode: 0o644,
+		Content: render("hosts.tmpl", map[string]any{"Node": n.Name, "Cluster": c.Cluster, "Hosts": p.hostsFor(n)})})
+	if out.Roles.ZooKeeper {
+		out.Files = append(out.Files,
+			File{Path: ZooCfgPath, Mode: 0o644, Content: render("zoo.cfg.tmpl", map[string]any{
+				"Node": n.Name, "Cluster": c.Cluster, "Members": p.ZooKeepers,
+				"ClientPort": v1.ZooKeeperClientPort, "QuorumPort": v1.ZooKeeperQuorumPort, "ElectionPort": v1.ZooKeeperElectionPort,
+			})},
+			File{Path: MyIDPath, Mode: 0o644, Content: fmt.Sprintf("%d\n", out.ZooKeeperID)},
+		)
+		out.Services = append(out.Services, Service{Unit: "zookeeper",
+			Check: Check{Kind: "zookeeper", Host: "127.0.0.1", Port: v1.ZooKeeperClientPort}})
+	}
+	if out.Roles.Master || out.Roles.Agent {
+		// The AVENTER wrapper reads only the flag files (zk, master); /etc/mesos/zk is kept for
+		// tools and for packagings that read it (MESOS_ZK=file:///etc/mesos/zk).
+		out.Files = append(out.Files, File{Path: MesosZKPath, Mode: 0o644, Content: p.ZKMesos + "\n"})
+	}
+	if out.Roles.Master {
+		out.Files = append(out.Files, flagFiles(MasterDir, p.masterFlags(n))...)
+		out.Services = append(out.Services, Service{Unit: "mesos-master",
+			Check: Check{Kind: "http", Host: n.IP, Port: *c.Mesos.Master.Port, Path: "/health"}})
+	}
+	if out.Roles.Agent {
+		out.Files = append(out.Files, flagFiles(AgentDir, p.agentFlags(n, agent))...)
+		out.Files = append(out.Files, mapFiles(AgentDir+"/resources", agent.Resources)...)
+		out.Files = append(out.Files, mapFiles(AgentDir+"/attributes", agent.Attributes)...)
+		out.Services = append(out.Services, Service{Unit: "mesos-agent", WaitForMasters: !out.Roles.Master,
+			NeedsDocker: contains(agent.Containerizers, "docker"),
+			Check:       Check{Kind: "http", Host: n.IP, Port: *c.Mesos.Agent.Port, Path: "/health"}})
+	}
+	if out.Roles.Marathon {
+		out.Files = append(out.Files, p.marathonFiles(n)...)
+		out.Services = append(out.Services, Service{Unit: "marathon",
+			NeedsDocker: c.Marathon.Runtime == v1.RuntimeContainer,
+			Check:       Check{Kind: "http", Host: n.IP, Port: *c.Marathon.HTTPPort, Path: "/ping"}})
+	}
+	out.Files = append(out.Files, File{Path: FirstBootPath, Mode: 0o755, Content: p.firstBoot(&out)})
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// hostsFor lists the cluster's hosts, plus the node itself when etc_hosts leaves it out.
+func (p *Cluster) hostsFor(n *v1.Node) []Host {
+	for _, h := range p.Hosts {
+		if h.Name == n.Name {
+			return p.Hosts
+		}
+	}
+	self := Host{IP: n.IP, FQDN: fqdn(n.Name, p.Description.Domain), Name: n.Name}
+	return append([]Host{self}, p.Hosts...)
+}
+
+func (p *Cluster) network(n *v1.Node) Network {
+	c := p.Description
+	nw := Network{
+		Interface:  n.Interface,
+		MAC:        strings.ToLower(n.MAC),
+		Address:    fmt.Sprintf("%s/%d", n.IP, *n.Prefix),
+		Gateway:    n.Gateway,
+		GatewayKey: p.OS.Distro == "debian",
+		DNS:        n.DNS,
+		Search:     c.Network.Search,
+	}
+	if nw.Interface == "" {
+		switch {
+		case nw.MAC != "":
+			nw.Interface = "eth0"
+		case p.OS.Distro == "ubuntu":
+			// Netplan honours name globs: take the first Ethernet NIC, whatever the platform calls it.
+			nw.Interface = "primary"
+			nw.MatchName = "e*"
+		default:
+			nw.Interface = "eth0"
+		}
+	}
+	return nw
+}
+
+func (p *Cluster) apt() *Apt {
+	in := p.Description.Install
+	a := &Apt{PrimaryMirror: in.Mirror, SecurityMirror: in.SecurityMirror}
+	for _, r := range in.Repositories {
+		line := fmt.Sprintf("deb [signed-by=$KEY_FILE] %s %s %s", r.URL, r.Suite, strings.Join(r.Components, " "))
+		a.Sources = append(a.Sources, AptSource{Name: r.Name, Line: line, Key: r.Key, KeyID: r.KeyID, KeyServer: r.KeyServer})
+	}
+	return a
+}
+
+// repoOrigins lists the host names of the extra repositories (apt's "origin"), sorted and unique.
+func (p *Cluster) repoOrigins() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range p.Description.Install.Repositories {
+		u, err := url.Parse(r.URL)
+		if err != nil || u.Hostname() == "" || seen[u.Hostname()] {
+			continue
+		}
+		seen[u.Hostname()] = true
+		out = append(out, u.Hostname())
+	}
+	sort.Strings(out)
+	return out
+}
+
+func (p *Cluster) packages(r Roles, needsDocker bool) []Package {
+	in := p.Description.Install
+	pkg := func(x v1.Package) Package { return Package{Name: x.Package, Version: x.Version} }
+	var out []Package
+	if r.ZooKeeper {
+		out = append(out, pkg(in.ZooKeeper))
+	}
+	if r.Master || r.Agent || (r.Marathon && p.Description.Marathon.Runtime == v1.RuntimeTarball) {
+		out = append(out, pkg(in.Mesos))
+	}
+	if needsDocker {
+		out = append(out, pkg(in.Docker))
+	}
+	if r.Marathon && p.Description.Marathon.Runtime == v1.RuntimeTarball {
+		out = append(out, pkg(in.Java), Package{Name: "curl"})
+	}
+	return out
+}
+
+// flag is one daemon flag.
+type flag struct{ name, value string }
+
+func (p *Cluster) masterFlags(n *v1.Node) []flag {
+	c := p.Description
+	flags := []flag{
+		{"cluster", c.Cluster},
+		{"hostname", n.IP},
+		{"hostname_lookup", "false"},
+		{"ip", n.IP},
+		{"port", fmt.Sprint(*c.Mesos.Master.Port)},
+		{"quorum", fmt.Sprint(p.Quorum)},
+		{"work_dir", MasterWorkDir},
+		{"zk", p.ZKMesos},
+	}
+	return withExtra(flags, c.Mesos.Master.Flags)
+}
+
+// agentSettings merges a node's agent overrides over the cluster's.
+func (p *Cluster) agentSettings(n *v1.Node) v1.Agent {
+	a := p.Description.Mesos.Agent
+	if o := n.Agent; o != nil {
+		if len(o.Containerizers) > 0 {
+			a.Containerizers = o.Containerizers
+		}
+		if o.Resources != nil {
+			a.Resources = o.Resources
+		}
+		if len(o.Attributes) > 0 {
+			merged := map[string]string{}
+			for k, v := range a.Attributes {
+				merged[k] = v
+			}
+			for k, v := range o.Attributes {
+				merged[k] = v
+			}
+			a.Attributes = merged
+		}
+	}
+	return a
+}
+
+func (p *Cluster) agentFlags(n *v1.Node, a v1.Agent) []flag {
+	flags := []flag{
+		{"containerizers", strings.Join(a.Containerizers, ",")},
+		{"hostname", n.IP},
+		{"hostname_lookup", "false"},
+		{"ip", n.IP},
+		{"master", p.ZKMesos},
+		{"port", fmt.Sprint(*a.Port)},
+		{"work_dir", AgentWorkDir},
+	}
+	if contains(a.Containerizers, "docker") {
+		if _, set := a.Flags["executor_registration_timeout"]; !set {
+			flags = append(flags, flag{"executor_registration_timeout", "5mins"})
+		}
+	}
+	return withExtra(flags, a.Flags)
+}
+
+// withExtra appends the user's extra flags and sorts by name.
+func withExtra(flags []flag, extra map[string]string) []flag {
+	for k, v := range extra {
+		flags = append(flags, flag{k, v})
+	}
+	sort.Slice(flags, func(i, j int) bool { return flags[i].name < flags[j].name })
+	return flags
+}
+
+// flagFiles writes one file per flag, the Mesos packaging convention
+// (/etc/mesos-master/quorum holding "2" becomes --quorum=2).
+func flagFiles(dir string, flags []flag) []File {
+	out := make([]File, 0, len(flags))
+	for _, f := range flags {
+		out = append(out, File{Path: dir + "/" + f.name, Mode: 0o644, Content: f.value + "\n"})
+	}
+	return out
+}
+
+// mapFiles writes one file per key in sorted order (resources/, attributes/ directories).
+func mapFiles(dir string, m map[string]string) []File {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	out := make([]File, 0, len(keys))
+	for _, k := range keys {
+		out = append(out, File{Path: dir + "/" + k, Mode: 0o644, Content: m[k] + "\n"})
+	}
+	return out
+}
+
+func (p *Cluster) marathonFiles(n *v1.Node) []File {
+	c := p.Description
+	m := c.Marathon
+	env := []flag{
+		{"MARATHON_MASTER", p.ZKMesos},
+		{"MARATHON_ZK", p.ZKMarathon},
+		{"MARATHON_HOSTNAME", n.IP},
+		{"MARATHON_HTTP_PORT", fmt.Sprint(*m.HTTPPort)},
+		{"LIBPROCESS_IP", n.IP},
+		{"LIBPROCESS_PORT", fmt.Sprint(*m.LibprocessPort)},
+	}
+	keys := make([]string, 0, len(m.Flags))
+	for k := range m.Flags {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		env = append(env, flag{"MARATHON_" + strings.ToUpper(k), m.Flags[k]})
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Marathon settings for %s (cluster %s), written by mesosimg.\n", n.Name, c.Cluster)
+	b.WriteString("# One VAR=value per line: read by systemd (EnvironmentFile) and docker (--env-file).\n")
+	for _, e := range env {
+		fmt.Fprintf(&b, "%s=%s\n", e.name, e.value)
+	}
+	unit := "marathon-container.service.tmpl"
+	if m.Runtime == v1.RuntimeTarball {
+		unit = "marathon-tarball.service.tmpl"
+	}
+	return []File{
+		{Path: MarathonEnv, Mode: 0o644, Content: b.String()},
+		{Path: MarathonUnit, Mode: 0o644, Content: render(unit, map[string]any{"Node": n.Name, "Cluster": c.Cluster, "Image": m.Image})},
+	}
+}

@@ -1,0 +1,155 @@
+package cloudinit
+
+import (
+	"bytes"
+	"fmt"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mesosimg/mesosimg/plan"
+)
+
+// Header is the first line of every user-data.
+const Header = "#cloud-config\n"
+
+// Files are the NoCloud files of one node.
+type Files struct {
+	UserData, MetaData, NetworkConfig []byte
+	// Secret marks user-data that holds credentials (written 0600).
+	Secret bool
+}
+
+// Render renders the NoCloud files of node n.
+func Render(n *plan.Node) (Files, error) {
+	cc := UserData(n)
+	ud, err := marshal(cc)
+	if err != nil {
+		return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
+	}
+	md, err := marshal(MetaData{InstanceID: n.InstanceID, LocalHostname: n.Name})
+	if err != nil {
+		return Files{}, fmt.Errorf("node %s: meta-data: %w", n.Name, err)
+	}
+	nc, err := marshal(Network(n))
+	if err != nil {
+		return Files{}, fmt.Errorf("node %s: network-config: %w", n.Name, err)
+	}
+	secret := false
+	for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
+		secret = secret || f.Secret
+	}
+	return Files{UserData: append([]byte(Header), ud...), MetaData: md, NetworkConfig: nc, Secret: secret}, nil
+}
+
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// UserData builds the cloud-config of node n.
+func UserData(n *plan.Node) CloudConfig {
+	cc := CloudConfig{
+		Hostname: n.Name,
+		FQDN:     n.FQDN,
+		// mesosimg writes /etc/hosts itself: cloud-init's own would map the host to 127.0.1.1.
+		ManageEtcHosts: false,
+		DisableRoot:    true,
+		SSHPwauth:      false,
+		Users:          []any{"default"},
+		RunCmd:         [][]string{n.FirstBoot},
+	}
+	if n.FQDN != "" {
+		t := true
+		cc.PreferFQDN = &t
+	}
+	if n.Admin != nil {
+		cc.Users = []any{User{
+			Name:              n.Admin.Name,
+			Gecos:             "mesosimg administrator",
+			Shell:             "/bin/bash",
+			Sudo:              "ALL=(ALL) NOPASSWD:ALL",
+			LockPasswd:        true,
+			SSHAuthorizedKeys: n.Admin.AuthorizedKeys,
+		}}
+	}
+	if len(n.NTPServers)+len(n.NTPPools) > 0 {
+		cc.NTP = &NTP{Enabled: true, Servers: n.NTPServers, Pools: n.NTPPools}
+	}
+	if a := n.Apt; a != nil {
+		apt := &Apt{PreserveSourcesList: a.PrimaryMirror == "" && a.SecurityMirror == ""}
+		if a.PrimaryMirror != "" {
+			apt.Primary = []Mirror{{Arches: []string{"default"}, URI: a.PrimaryMirror}}
+		}
+		if a.SecurityMirror != "" {
+			apt.Security = []Mirror{{Arches: []string{"default"}, URI: a.SecurityMirror}}
+		}
+		if len(a.Sources) > 0 {
+			apt.Sources = map[string]AptSource{}
+			for _, s := range a.Sources {
+				apt.Sources[s.Name] = AptSource{Source: s.Line, Key: s.Key, KeyID: s.KeyID, KeyServer: s.KeyServer}
+			}
+		}
+		cc.Apt = apt
+	}
+	if len(n.Packages) > 0 {
+		cc.PackageUpdate = true
+		for _, p := range n.Packages {
+			if p.Version != "" {
+				cc.Packages = append(cc.Packages, []string{p.Name, p.Version})
+			} else {
+				cc.Packages = append(cc.Packages, p.Name)
+			}
+		}
+	}
+	for _, f := range n.EarlyFiles {
+		cc.WriteFiles = append(cc.WriteFiles, writeFile(f, false))
+	}
+	for _, f := range n.Files {
+		cc.WriteFiles = append(cc.WriteFiles, writeFile(f, true))
+	}
+	return cc
+}
+
+func writeFile(f plan.File, deferred bool) WriteFile {
+	return WriteFile{
+		Path:        f.Path,
+		Owner:       "root:root",
+		Permissions: fmt.Sprintf("%#o", f.Mode.Perm()),
+		Defer:       deferred,
+		Content:     f.Content,
+	}
+}
+
+// Network builds the network-config of node n.
+func Network(n *plan.Node) NetworkConfig {
+	nw := n.Network
+	eth := Ethernet{Addresses: []string{nw.Address}}
+	switch {
+	case nw.MAC != "":
+		eth.Match = &Match{MACAddress: nw.MAC}
+		eth.SetName = nw.Interface
+	case nw.MatchName != "":
+		eth.Match = &Match{Name: nw.MatchName}
+	}
+	switch {
+	case nw.Gateway == "":
+	case nw.GatewayKey:
+		// cloud-init 22.4's ENI renderer turns routes into "post-up route add …", which needs
+		// net-tools; gateway4 becomes ifupdown's own "gateway" line.
+		eth.Gateway4 = nw.Gateway
+	default:
+		eth.Routes = []Route{{To: "0.0.0.0/0", Via: nw.Gateway}}
+	}
+	if len(nw.DNS)+len(nw.Search) > 0 {
+		eth.Nameservers = &Nameservers{Addresses: nw.DNS, Search: nw.Search}
+	}
+	return NetworkConfig{Version: 2, Ethernets: map[string]Ethernet{nw.Interface: eth}}
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests (and e2e) use. Idempotent; needs root or sudo.
+# Fails loudly: a test must never pass because a tool is missing.
+set -euo pipefail
+
+packages=(
+  cloud-init          # cloud-init schema: the real consumer of user-data
+  xorriso             # reads/checks seed ISOs
+  genisoimage         # isoinfo
+  libarchive-tools    # bsdtar
+  p7zip-full          # 7z
+  cloud-image-utils   # cloud-localds (benchmark baseline)
+  dosfstools mtools   # fsck.vfat / mdir for FAT seeds
+  util-linux          # blkid
+  packer              # packer validate / fmt
+  nftables            # nft -c
+  debconf             # debconf-set-selections --checkonly
+  shellcheck          # first-boot scripts
+  python3-yaml        # PyYAML, the parser cloud-init uses
+)
+if [ "${1:-}" = "--e2e" ]; then
+  packages+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs iproute2 zookeeper)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+SUDO=
+if [ "$(id -u)" != 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  SUDO=sudo
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
