@@ -65,6 +65,9 @@ func Load(src Source) (*v1.Cluster, report.Report) {
 	bad := map[string]bool{}
 	for _, e := range decodeRep.Entries {
 		bad[e.Path] = true
+		if strings.HasPrefix(e.Path, "nodes[") && strings.Contains(e.Path, ".roles") {
+			bad["nodes"] = true // role counts are meaningless when some roles could not be read
+		}
 	}
 	valid := v1.Validate(&c)
 	for _, e := range valid.Entries {
@@ -114,7 +117,9 @@ func parse(data []byte, rep *report.Report) (*yaml.Node, bool) {
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
-	if err := dec.Decode(&doc); err != nil {
+	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
+		return fail(1, "description is empty: it needs at least cluster: and nodes: (run `mesosimg init` for a starter)")
+	} else if err != nil {
 		return fail(yamlErrorLine(err), "invalid YAML: %s", cleanYAMLError(err))
 	}
 	var extra yaml.Node
@@ -123,8 +128,9 @@ func parse(data []byte, rep *report.Report) (*yaml.Node, bool) {
 	} else if !errors.Is(err, io.EOF) {
 		return fail(yamlErrorLine(err), "invalid YAML: %s", cleanYAMLError(err))
 	}
-	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		return fail(1, "description is empty: it needs at least cluster: and nodes:")
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 ||
+		(doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null") {
+		return fail(1, "description is empty: it needs at least cluster: and nodes: (run `mesosimg init` for a starter)")
 	}
 	return doc.Content[0], true
 }

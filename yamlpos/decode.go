@@ -169,10 +169,10 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string, depth in
 		return
 	}
 	fields := structFields(v.Type())
+	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, path, "keys must be plain words, got %s", kindName(k))
+		if !d.key(k, path, seen) {
 			continue
 		}
 		idx, ok := fields[k.Value]
@@ -181,6 +181,7 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string, depth in
 			continue
 		}
 		d.value(val, v.Field(idx), report.Field(path, k.Value), depth+1)
+		d.keyPos(k, val, report.Field(path, k.Value))
 	}
 }
 
@@ -205,10 +206,10 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string, depth int)
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		if k.Kind != yaml.ScalarNode {
-			d.errorf(k, path, "keys must be plain words, got %s", kindName(k))
+		if !d.key(k, path, seen) {
 			continue
 		}
 		elem := reflect.New(v.Type().Elem()).Elem()
@@ -216,6 +217,32 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string, depth int)
 		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), elem)
 	}
 	v.Set(m)
+}
+
+// key checks a mapping key: a plain scalar, not seen before in this mapping.
+// (yaml.v3 reports duplicate keys only when decoding into Go maps, not into nodes.)
+func (d *decoder) key(k *yaml.Node, path string, seen map[string]int) bool {
+	if k.Kind != yaml.ScalarNode {
+		d.errorf(k, path, "keys must be plain words, got %s", kindName(k))
+		return false
+	}
+	if line, dup := seen[k.Value]; dup {
+		d.errorf(k, report.Field(path, k.Value), "duplicate key %q (first at line %d); a key may appear once", k.Value, line)
+		return false
+	}
+	seen[k.Value] = k.Line
+	return true
+}
+
+// keyPos makes a collection's path point at its key: a finding about a whole list or
+// mapping ("no node has the master role") reads best at "nodes:".
+func (d *decoder) keyPos(k, val *yaml.Node, path string) {
+	for val.Kind == yaml.AliasNode && val.Alias != nil {
+		val = val.Alias
+	}
+	if val.Kind == yaml.MappingNode || val.Kind == yaml.SequenceNode {
+		d.pos[path] = posOf(k)
+	}
 }
 
 // structFields maps yaml tag names to field indexes.

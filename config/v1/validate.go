@@ -431,7 +431,7 @@ func (v *validator) nodes() {
 		p := report.Index("nodes", i)
 		switch {
 		case n.Name == "":
-			v.errorf(p, "node has no name: add name: (a host name such as master1)")
+			v.errorf(report.Field(p, "name"), "node has no name: add name: (a host name such as master1)")
 		case !reLabel.MatchString(n.Name):
 			v.errorf(report.Field(p, "name"), "%q is not a valid host name: use 1-63 lower-case letters, digits and '-' (not at either end)", n.Name)
 		case names[n.Name] != "":
@@ -441,7 +441,7 @@ func (v *validator) nodes() {
 		}
 		var addr netip.Addr
 		if n.IP == "" {
-			v.errorf(p, "node %q has no ip: add ip: (the IPv4 address its services bind to)", n.Name)
+			v.errorf(report.Field(p, "ip"), "node %q has no ip: add ip: (the IPv4 address its services bind to)", n.Name)
 		} else if a, ok := v.ipv4(report.Field(p, "ip"), n.IP); ok {
 			addr = a
 			switch {
@@ -503,7 +503,7 @@ func hasRole(n Node, role string) bool {
 
 func (v *validator) roles(p string, n Node, count map[string]int) {
 	if len(n.Roles) == 0 {
-		v.errorf(p, "node %q has no roles: add roles: with any of %s", n.Name, strings.Join(Roles, ", "))
+		v.errorf(report.Field(p, "roles"), "node %q has no roles: add roles: with any of %s", n.Name, strings.Join(Roles, ", "))
 		return
 	}
 	seen := map[string]bool{}
