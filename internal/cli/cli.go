@@ -100,8 +100,9 @@ func newFlags(name string, env Env) *pflag.FlagSet {
 // parse parses flags and wants exactly n positional arguments (or at most n when optional).
 func parse(fs *pflag.FlagSet, args []string, n int, optional bool, env Env) ([]string, bool) {
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, pflag.ErrHelp) {
-			return nil, false
+		if !errors.Is(err, pflag.ErrHelp) {
+			fmt.Fprintf(env.Stderr, "mesosimg %s: %v\n", fs.Name(), err)
+			fs.Usage()
 		}
 		return nil, false
 	}

@@ -1,0 +1,251 @@
+package plan_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/plan"
+)
+
+// cluster builds a defaulted description with the given nodes ("name:role+role").
+func cluster(t *testing.T, specs ...string) *plan.Cluster {
+	t.Helper()
+	c := &v1.Cluster{Cluster: "MyCluster", Network: v1.Network{DNS: []string{"10.0.0.2"}}}
+	for i, s := range specs {
+		name, roles, _ := strings.Cut(s, ":")
+		c.Nodes = append(c.Nodes, v1.Node{Name: name, IP: fmt.Sprintf("10.0.0.%d", 11+i), Roles: strings.Split(roles, "+")})
+	}
+	if rep := v1.Validate(c); rep.HasErrors() {
+		t.Fatalf("invalid test cluster: %v", rep.Errors())
+	}
+	v1.ApplyDefaults(c)
+	p, err := plan.Build(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestQuorum(t *testing.T) {
+	for masters, want := range map[int]int{1: 1, 3: 2, 5: 3, 7: 4} {
+		if got := plan.Quorum(masters); got != want {
+			t.Errorf("Quorum(%d) = %d; want %d", masters, got, want)
+		}
+	}
+}
+
+func TestDerivedValues(t *testing.T) {
+	tests := []struct {
+		name       string
+		nodes      []string
+		quorum     int
+		zkMesos    string
+		zkMarathon string
+		myids      map[string]int
+	}{
+		{
+			name:       "runbook",
+			nodes:      []string{"master1:zookeeper+master+marathon", "agent1:agent"},
+			quorum:     1,
+			zkMesos:    "zk://10.0.0.11:2181/mesos",
+			zkMarathon: "zk://10.0.0.11:2181/marathon",
+			myids:      map[string]int{"master1": 1, "agent1": 0},
+		},
+		{
+			name:       "three masters",
+			nodes:      []string{"m1:zookeeper+master", "a1:agent", "m2:zookeeper+master", "m3:zookeeper+master+marathon"},
+			quorum:     2,
+			zkMesos:    "zk://10.0.0.11:2181,10.0.0.13:2181,10.0.0.14:2181/mesos",
+			zkMarathon: "zk://10.0.0.11:2181,10.0.0.13:2181,10.0.0.14:2181/marathon",
+			myids:      map[string]int{"m1": 1, "a1": 0, "m2": 2, "m3": 3},
+		},
+		{
+			name:       "five masters, separate ensemble",
+			nodes:      []string{"z1:zookeeper", "z2:zookeeper", "z3:zookeeper", "m1:master", "m2:master", "m3:master", "m4:master", "m5:master+agent"},
+			quorum:     3,
+			zkMesos:    "zk://10.0.0.11:2181,10.0.0.12:2181,10.0.0.13:2181/mesos",
+			zkMarathon: "zk://10.0.0.11:2181,10.0.0.12:2181,10.0.0.13:2181/marathon",
+			myids:      map[string]int{"z1": 1, "z2": 2, "z3": 3, "m1": 0, "m5": 0},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := cluster(t, tt.nodes...)
+			if p.Quorum != tt.quorum || p.ZKMesos != tt.zkMesos || p.ZKMarathon != tt.zkMarathon {
+				t.Errorf("quorum %d, zk %s, %s; want %d, %s, %s", p.Quorum, p.ZKMesos, p.ZKMarathon, tt.quorum, tt.zkMesos, tt.zkMarathon)
+			}
+			for i := 0; i < p.NodeCount(); i++ {
+				n := p.Node(i)
+				if want, ok := tt.myids[n.Name]; ok && n.ZooKeeperID != want {
+					t.Errorf("%s: myid %d; want %d", n.Name, n.ZooKeeperID, want)
+				}
+				if n.Roles.ZooKeeper {
+					if got := file(t, n, plan.MyIDPath); got != fmt.Sprintf("%d\n", n.ZooKeeperID) {
+						t.Errorf("%s: myid file %q", n.Name, got)
+					}
+					cfg := file(t, n, plan.ZooCfgPath)
+					for _, m := range p.ZooKeepers {
+						if line := fmt.Sprintf("server.%d=%s:2888:3888\n", m.ID, m.IP); !strings.Contains(cfg, line) {
+							t.Errorf("%s: zoo.cfg lacks %q", n.Name, line)
+						}
+					}
+				}
+				if n.Roles.Master {
+					flags := map[string]string{"quorum": fmt.Sprint(tt.quorum), "zk": tt.zkMesos, "ip": n.IP, "hostname": n.IP,
+						"hostname_lookup": "false", "cluster": "MyCluster", "work_dir": "/var/lib/mesos/master", "port": "5050"}
+					for flag, want := range flags {
+						if got := file(t, n, plan.MasterDir+"/"+flag); got != want+"\n" {
+							t.Errorf("%s: --%s = %q; want %q", n.Name, flag, got, want)
+						}
+					}
+				}
+				if n.Roles.Agent {
+					if got := file(t, n, plan.AgentDir+"/master"); got != tt.zkMesos+"\n" {
+						t.Errorf("%s: agent --master = %q", n.Name, got)
+					}
+					if got := file(t, n, plan.AgentDir+"/work_dir"); got != "/var/lib/mesos/agent\n" {
+						t.Errorf("%s: agent --work_dir = %q", n.Name, got)
+					}
+				}
+			}
+		})
+	}
+}
+
+func file(t *testing.T, n plan.Node, path string) string {
+	t.Helper()
+	for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
+		if f.Path == path {
+			return f.Content
+		}
+	}
+	t.Fatalf("%s: no file %s", n.Name, path)
+	return ""
+}
+
+func TestServiceOrder(t *testing.T) {
+	p := cluster(t, "all:zookeeper+master+agent+marathon", "a1:agent")
+	var units []string
+	for _, s := range p.Node(0).Services {
+		units = append(units, s.Unit)
+	}
+	if diff := cmp.Diff([]string{"zookeeper", "mesos-master", "mesos-agent", "marathon"}, units); diff != "" {
+		t.Errorf("start order (-want +got):\n%s", diff)
+	}
+	if a := p.Node(1).Services; len(a) != 1 || !a[0].WaitForMasters {
+		t.Errorf("an agent-only node must wait for a master: %+v", a)
+	}
+	if p.Node(0).Services[2].WaitForMasters {
+		t.Errorf("an agent on a master node must not wait for other masters")
+	}
+}
+
+func TestHosts(t *testing.T) {
+	p := cluster(t, "master1:zookeeper+master", "agent1:agent")
+	for i := 0; i < p.NodeCount(); i++ {
+		n := p.Node(i)
+		hosts := file(t, n, plan.HostsPath)
+		for _, line := range strings.Split(hosts, "\n") {
+			if strings.HasPrefix(line, "127.0.1.1") || (strings.HasPrefix(line, "127.") && strings.Contains(line, n.Name)) {
+				t.Errorf("%s: /etc/hosts maps the host to loopback: %q", n.Name, line)
+			}
+		}
+		for _, line := range []string{"10.0.0.11 master1\n", "10.0.0.12 agent1\n", "127.0.0.1 localhost\n"} {
+			if !strings.Contains(hosts, line) {
+				t.Errorf("%s: /etc/hosts lacks %q", n.Name, line)
+			}
+		}
+	}
+}
+
+func TestHostsControlPlane(t *testing.T) {
+	c := &v1.Cluster{Cluster: "x", Network: v1.Network{EtcHosts: v1.EtcHostsControlPlane}}
+	c.Nodes = []v1.Node{
+		{Name: "m1", IP: "10.0.0.1", Roles: []string{"zookeeper", "master"}},
+		{Name: "a1", IP: "10.0.0.2", Roles: []string{"agent"}},
+		{Name: "a2", IP: "10.0.0.3", Roles: []string{"agent"}},
+	}
+	v1.ApplyDefaults(c)
+	p, _ := plan.Build(c)
+	hosts := file(t, p.Node(1), plan.HostsPath)
+	if !strings.Contains(hosts, "10.0.0.2 a1") || !strings.Contains(hosts, "10.0.0.1 m1") || strings.Contains(hosts, "a2") {
+		t.Errorf("control-plane hosts for a1 must list itself and m1 only:\n%s", hosts)
+	}
+}
+
+func TestAgentOverrides(t *testing.T) {
+	c := &v1.Cluster{Cluster: "x", Mesos: v1.Mesos{Agent: v1.Agent{
+		Attributes: map[string]string{"zone": "z1", "rack": "r0"},
+		Resources:  map[string]string{"cpus": "2"},
+	}}}
+	c.Nodes = []v1.Node{
+		{Name: "m1", IP: "10.0.0.1", Roles: []string{"zookeeper", "master"}},
+		{Name: "a1", IP: "10.0.0.2", Roles: []string{"agent"}, Agent: &v1.AgentOverride{
+			Containerizers: []string{"docker", "mesos"},
+			Attributes:     map[string]string{"rack": "r1"},
+		}},
+	}
+	v1.ApplyDefaults(c)
+	p, _ := plan.Build(c)
+	n := p.Node(1)
+	for path, want := range map[string]string{
+		plan.AgentDir + "/attributes/rack":               "r1\n",
+		plan.AgentDir + "/attributes/zone":               "z1\n",
+		plan.AgentDir + "/resources/cpus":                "2\n",
+		plan.AgentDir + "/containerizers":                "docker,mesos\n",
+		plan.AgentDir + "/executor_registration_timeout": "5mins\n",
+	} {
+		if got := file(t, n, path); got != want {
+			t.Errorf("%s = %q; want %q", path, got, want)
+		}
+	}
+	if !n.Services[0].NeedsDocker {
+		t.Error("a docker agent must start docker first")
+	}
+	var pkgs []string
+	for _, p := range n.Packages {
+		pkgs = append(pkgs, p.Name)
+	}
+	if diff := cmp.Diff([]string{"aventer-mesos", "docker.io"}, pkgs); diff != "" {
+		t.Errorf("packages (-want +got):\n%s", diff)
+	}
+}
+
+func TestMarathonEnvironment(t *testing.T) {
+	p := cluster(t, "m1:zookeeper+master+marathon")
+	env := file(t, p.Node(0), plan.MarathonEnv)
+	for _, line := range []string{
+		"MARATHON_MASTER=zk://10.0.0.11:2181/mesos\n", "MARATHON_ZK=zk://10.0.0.11:2181/marathon\n",
+		"MARATHON_HOSTNAME=10.0.0.11\n", "LIBPROCESS_IP=10.0.0.11\n", "LIBPROCESS_PORT=15101\n", "MARATHON_HTTP_PORT=8080\n",
+	} {
+		if !strings.Contains(env, line) {
+			t.Errorf("/etc/default/marathon lacks %q:\n%s", line, env)
+		}
+	}
+}
+
+func TestPreinstalledInstallsNothing(t *testing.T) {
+	c := &v1.Cluster{Cluster: "x", Install: v1.Install{Method: v1.MethodPreinstalled}}
+	c.Nodes = []v1.Node{{Name: "m1", IP: "10.0.0.1", Roles: []string{"zookeeper", "master", "agent", "marathon"}}}
+	v1.ApplyDefaults(c)
+	p, _ := plan.Build(c)
+	n := p.Node(0)
+	if n.Apt != nil || len(n.Packages) > 0 {
+		t.Errorf("preinstalled node installs packages: %+v %+v", n.Apt, n.Packages)
+	}
+	for _, f := range n.EarlyFiles {
+		if f.Path == plan.PolicyRCDPath {
+			t.Error("preinstalled node writes policy-rc.d")
+		}
+	}
+}
+
+func TestInstanceIDStable(t *testing.T) {
+	if got := plan.InstanceID("MyCluster", "master1"); got != "mesosimg-mycluster-master1" {
+		t.Errorf("InstanceID = %q", got)
+	}
+}
