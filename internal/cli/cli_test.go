@@ -30,8 +30,8 @@ func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{},
 		{"frobnicate"},
-		{"render", example},                                  // no -o
-		{"render", "-o", "x"},                                // no description
+		{"render", example},   // no -o
+		{"render", "-o", "x"}, // no description
 		{"render", example, "-o", "x", "--format", "floppy"}, // unknown format
 		{"render", example, "extra", "-o", "x"},
 		{"validate"},
