@@ -38,8 +38,10 @@ golden-update:
 fuzz:
 	$(GO) test ./config/... -run '^$$' -fuzz FuzzLoad -fuzztime 60s
 
-bench:
-	$(GO) test ./... -run '^$$' -bench . -benchmem
+## bench: Go benchmarks (10,000-node renders, seed writers), then seeds against cloud-localds
+bench: deps
+	$(GO) test ./generator ./seed -run '^$$' -bench . -benchmem -benchtime 3x
+	scripts/bench-seeds.sh
 
 e2e-deps:
 	scripts/install-deps.sh --e2e

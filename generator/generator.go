@@ -6,6 +6,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -18,6 +19,7 @@ import (
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
+	"github.com/mesosimg/mesosimg/seed"
 )
 
 // File is one output file.
@@ -37,10 +39,22 @@ type Format string
 const (
 	// FormatCloudInit writes nodes/<name>/{user-data,meta-data,network-config}.
 	FormatCloudInit Format = "cloud-init"
+	// FormatISO writes nodes/<name>/seed.iso: a NoCloud seed (ISO 9660, Rock Ridge, Joliet,
+	// label cidata) to attach as a CD-ROM.
+	FormatISO Format = "iso"
+	// FormatVFAT writes nodes/<name>/seed-vfat.img: the same seed as a FAT filesystem
+	// labelled cidata, for hypervisors that attach disks rather than CD-ROMs.
+	FormatVFAT Format = "vfat"
 )
 
 // Formats lists every format, in the order they are rendered.
-var Formats = []Format{FormatCloudInit}
+var Formats = []Format{FormatCloudInit, FormatISO, FormatVFAT}
+
+// Seed file names in each node's directory.
+const (
+	SeedISOName  = "seed.iso"
+	SeedVFATName = "seed-vfat.img"
+)
 
 // DefaultEpoch is the timestamp stamped into images when SOURCE_DATE_EPOCH is unset
 // (2020-11-24 00:00:00 UTC, the Mesos 1.11.0 release), so output never depends on the clock.
@@ -154,6 +168,9 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 	}
 	next := make(chan int)
 	done := make(chan struct{})
+	// At most this many nodes are rendered ahead of the sink, so a slow sink (a disk)
+	// bounds memory instead of letting finished nodes pile up.
+	inFlight := make(chan struct{}, 2*workers)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -168,6 +185,11 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 	go func() {
 		defer close(next)
 		for i := 0; i < n; i++ {
+			select {
+			case inFlight <- struct{}{}:
+			case <-done:
+				return
+			}
 			select {
 			case next <- i:
 			case <-done:
@@ -184,6 +206,7 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 				err = sink(f)
 			}
 		}
+		<-inFlight
 	}
 	close(done)
 	wg.Wait()
@@ -210,5 +233,28 @@ func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
 			File{Path: path.Join(dir, "network-config"), Data: files.NetworkConfig, Mode: 0o644},
 		)
 	}
+	seedFiles := []seed.File{
+		{Name: "meta-data", Data: files.MetaData},
+		{Name: "network-config", Data: files.NetworkConfig},
+		{Name: "user-data", Data: files.UserData},
+	}
+	for _, s := range []struct {
+		format Format
+		name   string
+		write  seed.WriteFunc
+	}{{FormatISO, SeedISOName, seed.WriteISO}, {FormatVFAT, SeedVFATName, seed.WriteFAT}} {
+		if !opts.wants(s.format) {
+			continue
+		}
+		var b bytes.Buffer
+		if err := s.write(&b, seedFiles, seed.Options{Label: SeedLabel, ModTime: opts.Epoch}); err != nil {
+			return nil, fmt.Errorf("node %s: %s: %w", n.Name, s.name, err)
+		}
+		// The seed holds user-data, so it is as secret as user-data.
+		out = append(out, File{Path: path.Join(dir, s.name), Data: b.Bytes(), Mode: mode})
+	}
 	return out, nil
 }
+
+// SeedLabel is the volume label cloud-init's NoCloud datasource looks for.
+const SeedLabel = "cidata"

@@ -15,6 +15,7 @@ packages=(
   packer              # packer validate / fmt
   nftables            # nft -c
   debconf             # debconf-set-selections --checkonly
+  qemu-system-x86     # the Linux kernel reads seed images in a guest where it cannot loop-mount here
   shellcheck          # first-boot scripts
   python3-yaml        # PyYAML, the parser cloud-init uses
 )

@@ -2,6 +2,8 @@ package cli_test
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,8 +21,13 @@ type result struct {
 
 func run(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
+	return runEnv(t, map[string]string{}, stdin, args...)
+}
+
+func runEnv(t *testing.T, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
 	var out, errb bytes.Buffer
-	code := cli.Run(args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+	code := cli.Run(args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
 	return result{code, out.String(), errb.String()}
 }
 
@@ -250,5 +257,49 @@ func TestBinaryExitCodes(t *testing.T) {
 		if code != tc.code {
 			t.Errorf("mesosimg %v: exit %d; want %d", tc.args, code, tc.code)
 		}
+	}
+}
+
+// TestSeedsAreReproducible renders twice and compares the images' sha256; SOURCE_DATE_EPOCH
+// changes the time stamped into them and nothing else.
+func TestSeedsAreReproducible(t *testing.T) {
+	digest := func(env map[string]string) map[string]string {
+		dir := filepath.Join(t.TempDir(), "out")
+		if r := runEnv(t, env, "", "render", example, "-o", dir); r.code != 0 {
+			t.Fatalf("render: %+v", r)
+		}
+		out := map[string]string{}
+		for _, name := range []string{"seed.iso", "seed-vfat.img"} {
+			data, err := os.ReadFile(filepath.Join(dir, "nodes", "master1", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[name] = fmt.Sprintf("%x", sha256.Sum256(data))
+		}
+		return out
+	}
+	a, b := digest(nil), digest(nil)
+	c := digest(map[string]string{"SOURCE_DATE_EPOCH": "1700000000"})
+	for name := range a {
+		if a[name] != b[name] {
+			t.Errorf("%s differs between two renders", name)
+		}
+		if a[name] == c[name] {
+			t.Errorf("%s ignores SOURCE_DATE_EPOCH", name)
+		}
+	}
+	if r := runEnv(t, map[string]string{"SOURCE_DATE_EPOCH": "yesterday"}, "", "render", example, "-o", filepath.Join(t.TempDir(), "o")); r.code != cli.ExitUsage {
+		t.Errorf("bad SOURCE_DATE_EPOCH: %+v", r)
+	}
+}
+
+func TestFormatRestrictsOutput(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	if r := run(t, "", "render", example, "-o", dir, "--format", "iso"); r.code != 0 {
+		t.Fatalf("render: %+v", r)
+	}
+	entries, _ := os.ReadDir(filepath.Join(dir, "nodes", "master1"))
+	if len(entries) != 1 || entries[0].Name() != "seed.iso" {
+		t.Errorf("--format iso wrote %v", entries)
 	}
 }

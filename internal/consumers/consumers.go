@@ -196,3 +196,92 @@ func ShellCheck(t testing.TB, path string) {
 		t.Errorf("shellcheck %s: %v\n%s", path, err, out)
 	}
 }
+
+// seedFiles are the files every NoCloud seed holds.
+var seedFiles = []string{"meta-data", "network-config", "user-data"}
+
+// CheckISOSeed reads an ISO seed with blkid, xorriso (Rock Ridge) and isoinfo (Rock Ridge and
+// Joliet) and compares every file with the rendered ones in dir; it also checks xorriso's media
+// check and that the image size equals its declared block count.
+func CheckISOSeed(t testing.TB, iso, dir string) {
+	t.Helper()
+	needPkg(t, map[string]string{"blkid": "util-linux", "xorriso": "xorriso", "isoinfo": "genisoimage"})
+	checkBlkid(t, iso, "iso9660")
+	out := t.TempDir()
+	if b, err := exec.Command("xorriso", "-osirrox", "on", "-indev", iso, "-extract", "/", out).CombinedOutput(); err != nil {
+		t.Fatalf("xorriso -extract %s: %v\n%s", iso, err, b)
+	}
+	for _, name := range seedFiles {
+		got, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Errorf("xorriso: %s lacks %s: %v", iso, name, err)
+		}
+		want := mustRead(t, filepath.Join(dir, name))
+		if !bytes.Equal(got, want) {
+			t.Errorf("xorriso: %s:/%s differs from the rendered file", iso, name)
+		}
+		for _, mode := range []string{"-R", "-J"} {
+			got, err := exec.Command("isoinfo", mode, "-x", "/"+name, "-i", iso).Output()
+			if err != nil || !bytes.Equal(got, want) {
+				t.Errorf("isoinfo %s -x /%s -i %s: %v; content differs: %v", mode, name, iso, err, !bytes.Equal(got, want))
+			}
+		}
+	}
+	b, err := exec.Command("xorriso", "-indev", iso, "-check_media", "--").CombinedOutput()
+	if err != nil || bytes.Contains(b, []byte("FAILURE")) || bytes.Contains(b, []byte("- bad")) || !bytes.Contains(b, []byte("+ good")) {
+		t.Errorf("xorriso -check_media %s: %v\n%s", iso, err, b)
+	}
+	data := mustRead(t, iso)
+	if len(data) < 17*2048 {
+		t.Fatalf("%s is %d bytes: too small for an ISO 9660 image", iso, len(data))
+	}
+	pvd := data[16*2048:]
+	blocks := int(pvd[80]) | int(pvd[81])<<8 | int(pvd[82])<<16 | int(pvd[83])<<24
+	if string(pvd[1:6]) != "CD001" || blocks*2048 != len(data) {
+		t.Errorf("%s: %d bytes, but the volume descriptor declares %d blocks of 2048", iso, len(data), blocks)
+	}
+}
+
+// CheckVFATSeed reads a FAT seed with blkid, fsck.vfat and mtools and compares every file.
+func CheckVFATSeed(t testing.TB, img, dir string) {
+	t.Helper()
+	needPkg(t, map[string]string{"blkid": "util-linux", "fsck.vfat": "dosfstools", "mcopy": "mtools"})
+	checkBlkid(t, img, "vfat")
+	if b, err := exec.Command("fsck.vfat", "-n", img).CombinedOutput(); err != nil {
+		t.Errorf("fsck.vfat -n %s: %v\n%s", img, err, b)
+	}
+	for _, name := range seedFiles {
+		cmd := exec.Command("mcopy", "-n", "-i", img, "::"+name, "-")
+		cmd.Env = append(os.Environ(), "MTOOLS_NO_VFAT=0")
+		got, err := cmd.Output()
+		if err != nil || !bytes.Equal(got, mustRead(t, filepath.Join(dir, name))) {
+			t.Errorf("mcopy -i %s ::%s: %v; content differs from the rendered file", img, name, err)
+		}
+	}
+}
+
+func checkBlkid(t testing.TB, img, fsType string) {
+	t.Helper()
+	b, err := exec.Command("blkid", "-p", "-o", "export", img).Output()
+	if err != nil || !bytes.Contains(b, []byte("LABEL=cidata\n")) || !bytes.Contains(b, []byte("TYPE="+fsType+"\n")) {
+		t.Errorf("blkid -p %s: %v; want LABEL=cidata TYPE=%s, got:\n%s", img, err, fsType, b)
+	}
+}
+
+func needPkg(t testing.TB, tools map[string]string) {
+	t.Helper()
+	for tool, pkg := range tools {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s is not installed: run `make deps` (apt-get install %s)", tool, pkg)
+		}
+	}
+}
+
+func mustRead(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
