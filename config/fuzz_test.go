@@ -8,6 +8,7 @@ import (
 
 	"github.com/mesosimg/mesosimg/config"
 	"github.com/mesosimg/mesosimg/generator"
+	"github.com/mesosimg/mesosimg/secrets"
 )
 
 // FuzzLoad feeds arbitrary text to the loader and validator. Whatever the input:
@@ -40,7 +41,7 @@ func FuzzLoad(f *testing.F) {
 		if len(c.Nodes) > 50 {
 			return // rendering is measured by the benchmarks, not here
 		}
-		if _, err := generator.GenerateAll(c, generator.Options{Workers: 1}); err != nil {
+		if _, err := generator.GenerateAll(c, generator.Options{Workers: 1, Secrets: secrets.Fixed()}); err != nil {
 			t.Fatalf("valid description failed to render: %v", err)
 		}
 	})

@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -28,8 +30,34 @@ const MaxSize = 8 << 20
 // MaxKeyFileSize is the largest key_file accepted, in bytes.
 const MaxKeyFileSize = 1 << 20
 
+// MaxErrors is the most errors one load reports; the rest are counted in one last error.
+const MaxErrors = yamlpos.MaxErrors
+
 // ReadFileFunc reads a file a description names (relative paths are already joined to its directory).
 type ReadFileFunc func(path string) ([]byte, error)
+
+// ReadRegularFile is the ReadFileFunc for files on disk. A description may come
+// from anyone, so it refuses what is not a regular file (a device such as
+// /dev/zero or /dev/stdin, a FIFO that blocks, a directory) and reads at most
+// MaxKeyFileSize+1 bytes.
+func ReadRegularFile(path string) ([]byte, error) {
+	info, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	return io.ReadAll(io.LimitReader(f, MaxKeyFileSize+1))
+}
 
 // Source is a description to load.
 type Source struct {
@@ -62,6 +90,13 @@ func Load(src Source) (*v1.Cluster, report.Report) {
 	}
 	positions, decodeRep := yamlpos.Decode(root, &c)
 	rep.Merge(decodeRep)
+	if yamlpos.Stopped(decodeRep) {
+		// Too many errors or values: what was decoded is incomplete, and validating
+		// a million values only to show the first few findings costs gigabytes.
+		rep.Sort()
+		capErrors(&rep)
+		return nil, rep
+	}
 	bad := map[string]bool{}
 	for _, e := range decodeRep.Entries {
 		bad[e.Path] = true
@@ -78,6 +113,7 @@ func Load(src Source) (*v1.Cluster, report.Report) {
 	resolveKeyFiles(&c, src, &rep)
 	rep.Correlate(positions.Lookup)
 	rep.Sort()
+	capErrors(&rep)
 	if rep.HasErrors() {
 		return nil, rep
 	}
@@ -97,6 +133,81 @@ func underBad(path string, bad map[string]bool) bool {
 	}
 }
 
+// maxMessage bounds one message, in bytes (a safety net: messages quote values,
+// and a value may be megabytes long).
+const maxMessage = 1000
+
+// capErrors keeps the first MaxErrors errors (and the warnings before them) and
+// replaces the rest by one error saying how many were left out, so a hostile
+// description cannot flood the terminal with millions of lines; it cuts
+// messages longer than maxMessage bytes, and escapes line breaks, control and
+// invisible formatting characters (a key "x\nc.yaml:1:1: forged" or one with a
+// right-to-left override) so that each finding prints as the one line it is.
+func capErrors(rep *report.Report) {
+	for i, e := range rep.Entries {
+		rep.Entries[i].Path, rep.Entries[i].Message = printable(e.Path), printable(e.Message)
+		e = rep.Entries[i]
+		if len(e.Message) > maxMessage {
+			cut := maxMessage
+			for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
+				cut--
+			}
+			rep.Entries[i].Message = e.Message[:cut] + fmt.Sprintf("… (%d more bytes)", len(e.Message)-cut)
+		}
+	}
+	n := 0
+	for i, e := range rep.Entries {
+		if e.Severity != report.Error {
+			continue
+		}
+		if n++; n <= MaxErrors {
+			continue
+		}
+		rest := 0
+		for _, r := range rep.Entries[i:] {
+			if r.Severity == report.Error {
+				rest++
+			}
+		}
+		rep.Entries = append(rep.Entries[:i:i], report.Entry{Severity: report.Error, Pos: e.Pos,
+			Message: fmt.Sprintf("too many errors: %d more from here on are not shown; fix the ones above first", rest)})
+		return
+	}
+}
+
+// printable escapes the characters of s that a terminal would not show as themselves.
+func printable(s string) string {
+	clean := true
+	for _, r := range s {
+		clean = clean && !hidden(r)
+	}
+	if clean {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case !hidden(r):
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+	}
+	return b.String()
+}
+
+// hidden reports whether r is a control, formatting (bidirectional overrides,
+// zero-width characters) or line- or paragraph-separating character.
+func hidden(r rune) bool {
+	return unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp)
+}
+
 var reYAMLLine = regexp.MustCompile(`line (\d+)`)
 
 // parse reads exactly one YAML document.
@@ -109,8 +220,20 @@ func parse(data []byte, rep *report.Report) (*yaml.Node, bool) {
 		return fail(1, "description is %d bytes; the limit is %d", len(data), MaxSize)
 	}
 	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:invalidUTF8At(data)], []byte("\n"))
-		return fail(line, "description is not valid UTF-8 text")
+		at := invalidUTF8At(data)
+		if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+			return fail(1, "description is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+		}
+		line, col := position(data, at)
+		rep.Add(report.Entry{Pos: report.Pos{Line: line, Column: col},
+			Message: fmt.Sprintf("description is not valid UTF-8 text (byte 0x%02x); save it as UTF-8", data[at])})
+		return nil, false
+	}
+	if at, r, ok := unprintable(data); ok {
+		line, col := position(data, at)
+		rep.Add(report.Entry{Pos: report.Pos{Line: line, Column: col},
+			Message: fmt.Sprintf("control character %U is not allowed in YAML text; remove it (a tab or line break is written as \\t or \\n inside double quotes)", r)})
+		return nil, false
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fail(1, "description is empty: it needs at least cluster: and nodes: (run `mesosimg init` for a starter)")
@@ -120,13 +243,13 @@ func parse(data []byte, rep *report.Report) (*yaml.Node, bool) {
 	if err := dec.Decode(&doc); errors.Is(err, io.EOF) {
 		return fail(1, "description is empty: it needs at least cluster: and nodes: (run `mesosimg init` for a starter)")
 	} else if err != nil {
-		return fail(yamlErrorLine(err), "invalid YAML: %s", cleanYAMLError(err))
+		return yamlError(data, err, rep)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return fail(extra.Line, "a description holds one YAML document; found another starting here (remove the '---' separator)")
 	} else if !errors.Is(err, io.EOF) {
-		return fail(yamlErrorLine(err), "invalid YAML: %s", cleanYAMLError(err))
+		return yamlError(data, err, rep)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 ||
 		(doc.Content[0].Kind == yaml.ScalarNode && doc.Content[0].Tag == "!!null") {
@@ -146,18 +269,86 @@ func invalidUTF8At(data []byte) int {
 	return len(data)
 }
 
-func yamlErrorLine(err error) int {
-	if m := reYAMLLine.FindStringSubmatch(err.Error()); m != nil {
-		if n, e := strconv.Atoi(m[1]); e == nil {
-			return n
+// position returns the line and column (1-based, in characters) of byte offset at,
+// counting line breaks as YAML does (\n, \r\n, \r, NEL, LS, PS).
+func position(data []byte, at int) (line, col int) {
+	line, col = 1, 1
+	for i := 0; i < at && i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == '\r' && i+1 < len(data) && data[i+1] == '\n':
+			size = 2
+			fallthrough
+		case r == '\n' || r == '\r' || r == '\u0085' || r == '\u2028' || r == '\u2029':
+			line, col = line+1, 1
+		case !(i == 0 && r == '\ufeff'): // a leading byte-order mark takes no column
+			col++
 		}
+		i += size
 	}
-	return 1
+	return line, col
 }
 
-func cleanYAMLError(err error) string {
-	s := strings.TrimPrefix(err.Error(), "yaml: ")
-	return reYAMLLine.ReplaceAllString(strings.TrimPrefix(s, "line "), "line $1")
+// lines is the number of lines of data.
+func lines(data []byte) int {
+	n, _ := position(data, len(data))
+	return n
+}
+
+// unprintable finds the first character YAML does not allow in a stream (YAML 1.2
+// c-printable: C0 controls other than tab and line breaks, DEL, C1 controls other
+// than NEL, U+FFFE and U+FFFF). yaml.v3 refuses them too, but without a position.
+func unprintable(data []byte) (at int, r rune, found bool) {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		switch {
+		case r == '\t' || r == '\n' || r == '\r' || r == '\u0085':
+		case r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0xfffe || r == 0xffff:
+			return i, r, true
+		}
+		i += size
+	}
+	return 0, 0, false
+}
+
+var reUnknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
+
+// yamlError reports a yaml.v3 error at its line (clamped to the input), or for
+// an unknown anchor, which yaml.v3 reports without one, at its first alias.
+func yamlError(data []byte, err error, rep *report.Report) (*yaml.Node, bool) {
+	msg := strings.TrimPrefix(err.Error(), "yaml: ")
+	pos := report.Pos{Line: 1, Column: 1}
+	if m := reYAMLLine.FindStringSubmatch(msg); m != nil && strings.HasPrefix(msg, m[0]+": ") {
+		msg = strings.TrimPrefix(msg, m[0]+": ")
+		if n, e := strconv.Atoi(m[1]); e == nil && n >= 1 {
+			pos.Line = min(n, lines(data))
+		}
+	}
+	if m := reUnknownAnchor.FindStringSubmatch(err.Error()); m != nil {
+		if at := aliasAt(data, m[1]); at >= 0 {
+			pos.Line, pos.Column = position(data, at)
+		}
+		msg = fmt.Sprintf("alias *%s refers to no anchor (define it first with &%s)", m[1], m[1])
+	}
+	rep.Add(report.Entry{Pos: pos, Message: "invalid YAML: " + msg})
+	return nil, false
+}
+
+// aliasAt finds the first alias *name in data, or -1.
+func aliasAt(data []byte, name string) int {
+	word := []byte("*" + name)
+	for off := 0; ; {
+		i := bytes.Index(data[off:], word)
+		if i < 0 {
+			return -1
+		}
+		i += off
+		end := i + len(word)
+		if end == len(data) || bytes.IndexByte([]byte(" \t\r\n,[]{}"), data[end]) >= 0 {
+			return i
+		}
+		off = i + 1
+	}
 }
 
 // checkVersion reads version: first, so a future format is refused before its

@@ -19,6 +19,8 @@ import (
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
+	"github.com/mesosimg/mesosimg/render/packer"
+	"github.com/mesosimg/mesosimg/secrets"
 	"github.com/mesosimg/mesosimg/seed"
 )
 
@@ -28,7 +30,7 @@ type File struct {
 	Path string
 	// Data is the file's content.
 	Data []byte
-	// Mode is 0600 for files holding secrets, 0644 otherwise.
+	// Mode is 0600 for files holding secrets, 0755 for scripts, 0644 otherwise.
 	Mode fs.FileMode
 }
 
@@ -45,10 +47,13 @@ const (
 	// FormatVFAT writes nodes/<name>/seed-vfat.img: the same seed as a FAT filesystem
 	// labelled cidata, for hypervisors that attach disks rather than CD-ROMs.
 	FormatVFAT Format = "vfat"
+	// FormatPacker writes packer/: the Packer template that bakes every package of the
+	// cluster into one base image (AMI, qcow2), its provisioning script and build seed.
+	FormatPacker Format = "packer"
 )
 
 // Formats lists every format, in the order they are rendered.
-var Formats = []Format{FormatCloudInit, FormatISO, FormatVFAT}
+var Formats = []Format{FormatCloudInit, FormatISO, FormatVFAT, FormatPacker}
 
 // Seed file names in each node's directory.
 const (
@@ -68,6 +73,8 @@ type Options struct {
 	Epoch time.Time
 	// Workers renders this many nodes at once; 0 means one per CPU.
 	Workers int
+	// Secrets are the cluster's credentials (see package secrets).
+	Secrets *secrets.Bundle
 }
 
 func (o Options) wants(f Format) bool {
@@ -127,7 +134,7 @@ type Sink func(File) error
 
 // Generate renders every requested format of a loaded, defaulted description into sink.
 func Generate(c *v1.Cluster, opts Options, sink Sink) error {
-	p, err := plan.Build(c)
+	p, err := plan.Build(c, opts.Secrets)
 	if err != nil {
 		return err
 	}
@@ -210,7 +217,27 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 	}
 	close(done)
 	wg.Wait()
+	if err == nil && opts.wants(FormatPacker) {
+		err = renderPacker(p, sink)
+	}
 	return err
+}
+
+// PackerDir holds the cluster-level Packer files, emitted once after the nodes.
+const PackerDir = "packer"
+
+// renderPacker renders the Packer files of the cluster's base image.
+func renderPacker(p *plan.Cluster, sink Sink) error {
+	files, err := packer.Render(p.Image())
+	if err != nil {
+		return fmt.Errorf("packer: %w", err)
+	}
+	for _, f := range files {
+		if err := sink(File{Path: path.Join(PackerDir, f.Path), Data: f.Data, Mode: f.Mode}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // renderNode renders every requested format of node i.

@@ -19,6 +19,7 @@ import (
 	"github.com/mesosimg/mesosimg/generator"
 	"github.com/mesosimg/mesosimg/internal/consumers"
 	"github.com/mesosimg/mesosimg/internal/golden"
+	"github.com/mesosimg/mesosimg/secrets"
 )
 
 // testCase is a description rendered by the golden and consumer tests.
@@ -60,7 +61,7 @@ func load(t testing.TB, path string) *v1.Cluster {
 
 func render(t testing.TB, path string) []generator.File {
 	t.Helper()
-	files, err := generator.GenerateAll(load(t, path), generator.Options{})
+	files, err := generator.GenerateAll(load(t, path), generator.Options{Secrets: secrets.Fixed()})
 	if err != nil {
 		t.Fatalf("render %s: %v", path, err)
 	}
@@ -105,7 +106,7 @@ func TestRealConsumers(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := load(t, tc.path)
 			osInfo, _ := v1.LookupOS(c.OS)
-			files, err := generator.GenerateAll(c, generator.Options{})
+			files, err := generator.GenerateAll(c, generator.Options{Secrets: secrets.Fixed()})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -134,6 +135,7 @@ func TestRealConsumers(t *testing.T) {
 					consumers.CheckVFATSeed(t, p, nodeDir)
 				}
 			}
+			checkPacker(t, filepath.Join(dir, generator.PackerDir), c)
 		})
 	}
 }
@@ -156,6 +158,11 @@ func checkUserData(t *testing.T, path string, data []byte) {
 	for _, f := range doc["write_files"].([]any) {
 		wf := f.(map[string]any)
 		content, _ := wf["content"].(string)
+		if wf["path"] == "/etc/nftables.conf" {
+			if err := consumers.NftCheck(t, path, content); err != nil {
+				t.Error(err)
+			}
+		}
 		if strings.HasPrefix(content, "#!/bin/bash") || strings.HasPrefix(content, "#!/bin/sh") {
 			script := filepath.Join(t.TempDir(), "script")
 			os.WriteFile(script, []byte(content), 0o755)
@@ -223,8 +230,9 @@ func TestDeterministic(t *testing.T) {
 func TestModes(t *testing.T) {
 	for _, tc := range cases(t) {
 		for _, f := range render(t, tc.path) {
-			if f.Mode != 0o644 && f.Mode != 0o600 {
-				t.Errorf("%s: %s has mode %v; want 0644, or 0600 for secrets", tc.name, f.Path, f.Mode)
+			script := strings.HasPrefix(f.Path, generator.PackerDir+"/") && strings.HasSuffix(f.Path, ".sh")
+			if f.Mode != 0o644 && f.Mode != 0o600 && !(script && f.Mode == 0o755) {
+				t.Errorf("%s: %s has mode %v; want 0644, 0600 for secrets, 0755 for packer scripts", tc.name, f.Path, f.Mode)
 			}
 		}
 	}
@@ -287,7 +295,7 @@ func benchmarkRender(b *testing.B, formats ...generator.Format) {
 	var bytes int64
 	for i := 0; i < b.N; i++ {
 		files := 0
-		err := generator.Generate(c, generator.Options{Formats: formats}, func(f generator.File) error {
+		err := generator.Generate(c, generator.Options{Formats: formats, Secrets: secrets.Fixed()}, func(f generator.File) error {
 			files++
 			bytes += int64(len(f.Data))
 			return nil
@@ -297,4 +305,12 @@ func benchmarkRender(b *testing.B, formats ...generator.Format) {
 		}
 	}
 	b.ReportMetric(float64(bytes)/float64(b.N)/1e6, "MB-out/op")
+}
+
+// TestNftCheckBites shows the firewall check fails on a broken ruleset.
+func TestNftCheckBites(t *testing.T) {
+	bad := "table inet mesosimg {\n\tset a { type ipv4_addr; flags interval; elements = { 10.0.0.0/8, 10.1.2.3 } }\n}\n"
+	if err := consumers.NftCheck(t, "overlapping intervals", bad); err == nil {
+		t.Error("nft -c accepted overlapping set intervals")
+	}
 }

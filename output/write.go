@@ -43,6 +43,8 @@ type Dir struct {
 	dir, parent, tmp string
 	exists           bool
 	done             bool
+	// created are the missing parents Begin created, deepest first; Abort removes them.
+	created []string
 }
 
 // Begin starts writing dir. An existing dir is replaced (at Commit) only when
@@ -51,19 +53,26 @@ func Begin(dir string, force bool) (*Dir, error) {
 	if dir == "" {
 		return nil, errors.New("no output directory given")
 	}
+	// Cleaned, so "link/" is seen as the symbolic link it is rather than the directory it points to.
+	dir = filepath.Clean(dir)
+	if base := filepath.Base(dir); base == "." || base == ".." || base == string(filepath.Separator) {
+		return nil, fmt.Errorf("output directory %s cannot be replaced (it is . , .. or /); name a directory inside it, e.g. %s", dir, filepath.Join(dir, "out"))
+	}
 	exists, err := checkTarget(dir, force)
 	if err != nil {
 		return nil, err
 	}
-	parent := filepath.Dir(filepath.Clean(dir))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return nil, fmt.Errorf("output directory %s: %w", dir, err)
+	parent := filepath.Dir(dir)
+	created, err := mkdirParents(parent)
+	if err != nil {
+		return nil, fmt.Errorf("output directory %s: cannot create its parent: %w", dir, err)
 	}
 	tmp, err := os.MkdirTemp(parent, ".mesosimg-new-")
 	if err != nil {
-		return nil, fmt.Errorf("output directory %s: %w", dir, err)
+		removeEmpty(created)
+		return nil, fmt.Errorf("output directory %s: cannot write in %s (a render is written beside its directory, then moved into place): %w", dir, parent, err)
 	}
-	d := &Dir{dir: dir, parent: parent, tmp: tmp, exists: exists}
+	d := &Dir{dir: dir, parent: parent, tmp: tmp, exists: exists, created: created}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		d.Abort()
 		return nil, err
@@ -86,11 +95,40 @@ func (d *Dir) Add(f generator.File) error {
 	return nil
 }
 
-// Abort removes everything written so far; the target is untouched.
+// Abort removes everything written so far, and the parents Begin created; the target is untouched.
 func (d *Dir) Abort() {
 	if !d.done {
 		d.done = true
 		os.RemoveAll(d.tmp)
+		removeEmpty(d.created)
+	}
+}
+
+// mkdirParents creates dir and its missing parents, and returns those it created, deepest first.
+func mkdirParents(dir string) ([]string, error) {
+	var missing []string
+	for p := dir; ; p = filepath.Dir(p) {
+		if _, err := os.Lstat(p); err == nil || !errors.Is(err, fs.ErrNotExist) {
+			break
+		}
+		missing = append(missing, p)
+		if filepath.Dir(p) == p {
+			break
+		}
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		removeEmpty(missing)
+		return nil, err
+	}
+	return missing, nil
+}
+
+// removeEmpty removes dirs, deepest first, as long as they are empty (or already gone).
+func removeEmpty(dirs []string) {
+	for _, p := range dirs {
+		if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return
+		}
 	}
 }
 

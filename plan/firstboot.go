@@ -29,6 +29,8 @@ func (p *Cluster) firstBoot(n *Node) string {
 		switch s.Check.Kind {
 		case "zookeeper":
 			check = fmt.Sprintf("zk_ok %s %d", templates.ShellQuote(s.Check.Host), s.Check.Port)
+		case "nftables":
+			check = "nft_ok"
 		case "http":
 			check = fmt.Sprintf("http_ok %s %d %s", templates.ShellQuote(s.Check.Host), s.Check.Port, templates.ShellQuote(s.Check.Path))
 		}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/secrets"
 )
 
 // Cluster is the plan of a whole cluster.
@@ -31,6 +32,14 @@ type Cluster struct {
 	ZKMesos string
 	// ZKMarathon is the ZooKeeper URL of Marathon's state (zk://…/marathon).
 	ZKMarathon string
+	// ZKMesosAuth is ZKMesos as the daemons use it: with the ZooKeeper digest credential
+	// (zk://user:secret@h1:2181,h2:2181/mesos) when zookeeper_auth is on.
+	ZKMesosAuth string
+	// ZKMarathonAuth is ZKMarathon as Marathon uses it: the credential before every host
+	// (zk://u:p@h1:2181,u:p@h2:2181/marathon) when zookeeper_auth is on.
+	ZKMarathonAuth string
+	// Secrets are the cluster's credentials.
+	Secrets *secrets.Bundle
 	// Quorum is the Mesos master quorum: floor(masters/2)+1.
 	Quorum int
 	// Hosts are the /etc/hosts entries every node gets (see network.etc_hosts).
@@ -187,16 +196,30 @@ const (
 	MarathonEnv   = "/etc/default/marathon"
 	MarathonUnit  = "/etc/systemd/system/marathon.service"
 	MasterWorkDir = "/var/lib/mesos/master"
-	AgentWorkDir  = "/var/lib/mesos/agent"
+	// CredentialsPath is the masters' --credentials file (every principal and its secret).
+	CredentialsPath = "/etc/mesos/credentials.json"
+	// AgentCredentialPath is an agent's --credential file.
+	AgentCredentialPath = "/etc/mesos/agent-credential.json"
+	// MarathonSecretPath holds Marathon's Mesos secret.
+	MarathonSecretPath = "/etc/marathon/mesos-secret"
+	// NftablesPath is the firewall ruleset nftables.service loads.
+	NftablesPath = "/etc/nftables.conf"
+	AgentWorkDir = "/var/lib/mesos/agent"
 )
 
-// Build makes the plan of a valid, defaulted description.
-func Build(c *v1.Cluster) (*Cluster, error) {
+// Build makes the plan of a valid, defaulted description with its credentials.
+func Build(c *v1.Cluster, sec *secrets.Bundle) (*Cluster, error) {
 	osInfo, ok := v1.LookupOS(c.OS)
 	if !ok {
 		return nil, fmt.Errorf("unknown os %q", c.OS)
 	}
-	p := &Cluster{Name: c.Cluster, OS: osInfo, Method: c.Install.Method, Description: c}
+	if sec == nil {
+		return nil, fmt.Errorf("no credentials given for cluster %s", c.Cluster)
+	}
+	if rep := sec.Validate(); rep.HasErrors() {
+		return nil, fmt.Errorf("credentials: %s", rep.Errors()[0].Message)
+	}
+	p := &Cluster{Name: c.Cluster, OS: osInfo, Method: c.Install.Method, Description: c, Secrets: sec}
 	for _, n := range c.Nodes {
 		roles := rolesOf(n)
 		if roles.ZooKeeper {
@@ -211,6 +234,11 @@ func Build(c *v1.Cluster) (*Cluster, error) {
 	}
 	p.ZKMesos = ZKURL(p.ZooKeepers, "mesos")
 	p.ZKMarathon = ZKURL(p.ZooKeepers, "marathon")
+	p.ZKMesosAuth, p.ZKMarathonAuth = p.ZKMesos, p.ZKMarathon
+	if v1.On(c.Security.ZooKeeperAuth) {
+		p.ZKMesosAuth = zkURLWithCredential(p.ZooKeepers, "mesos", sec.ZooKeeperMesos, false)
+		p.ZKMarathonAuth = zkURLWithCredential(p.ZooKeepers, "marathon", sec.ZooKeeperMarathon, true)
+	}
 	p.Quorum = Quorum(len(p.Masters))
 	return p, nil
 }
@@ -230,6 +258,20 @@ func ZKURL(members []Member, path string) string {
 	hosts := make([]string, len(members))
 	for i, m := range members {
 		hosts[i] = fmt.Sprintf("%s:%d", m.IP, v1.ZooKeeperClientPort)
+	}
+	return "zk://" + strings.Join(hosts, ",") + "/" + path
+}
+
+// zkURLWithCredential adds a digest credential: once before the host list (Mesos), or before
+// every host (Marathon's format).
+func zkURLWithCredential(members []Member, path string, cred secrets.Credential, perHost bool) string {
+	auth := cred.Name + ":" + cred.Secret + "@"
+	hosts := make([]string, len(members))
+	for i, m := range members {
+		hosts[i] = fmt.Sprintf("%s:%d", m.IP, v1.ZooKeeperClientPort)
+		if perHost || i == 0 {
+			hosts[i] = auth + hosts[i]
+		}
 	}
 	return "zk://" + strings.Join(hosts, ",") + "/" + path
 }
@@ -286,8 +328,7 @@ func (p *Cluster) node(n *v1.Node) Node {
 		out.Admin = &Admin{Name: c.Admin.User, AuthorizedKeys: c.Admin.SSHAuthorizedKeys}
 	}
 	agent := p.agentSettings(n)
-	needsDocker := (out.Roles.Marathon && c.Marathon.Runtime == v1.RuntimeContainer) ||
-		(out.Roles.Agent && contains(agent.Containerizers, "docker"))
+	needsDocker := p.NeedsDocker(n)
 	if c.Install.Method == v1.MethodApt {
 		out.Apt = p.apt()
 		out.Packages = p.packages(out.Roles, needsDocker)
@@ -314,7 +355,11 @@ func (p *Cluster) node(n *v1.Node) Node {
 	if out.Roles.Master || out.Roles.Agent {
 		// The AVENTER wrapper reads only the flag files (zk, master); /etc/mesos/zk is kept for
 		// tools and for packagings that read it (MESOS_ZK=file:///etc/mesos/zk).
-		out.Files = append(out.Files, File{Path: MesosZKPath, Mode: 0o644, Content: p.ZKMesos + "\n"})
+		zk := File{Path: MesosZKPath, Mode: 0o644, Content: p.ZKMesosAuth + "\n"}
+		if p.ZKMesosAuth != p.ZKMesos {
+			zk = p.secretFile(zk.Path, zk.Content)
+		}
+		out.Files = append(out.Files, zk)
 	}
 	if out.Roles.Master {
 		out.Files = append(out.Files, flagFiles(MasterDir, p.masterFlags(n))...)
@@ -329,11 +374,17 @@ func (p *Cluster) node(n *v1.Node) Node {
 			NeedsDocker: contains(agent.Containerizers, "docker"),
 			Check:       Check{Kind: "http", Host: n.IP, Port: *c.Mesos.Agent.Port, Path: "/health"}})
 	}
+	out.Files = append(out.Files, p.credentialFiles(out.Roles)...)
 	if out.Roles.Marathon {
 		out.Files = append(out.Files, p.marathonFiles(n)...)
 		out.Services = append(out.Services, Service{Unit: "marathon",
 			NeedsDocker: c.Marathon.Runtime == v1.RuntimeContainer,
 			Check:       Check{Kind: "http", Host: n.IP, Port: *c.Marathon.HTTPPort, Path: "/ping"}})
+	}
+	if v1.On(c.Security.Firewall) {
+		out.Files = append(out.Files, p.firewall(n, out.Roles, agent))
+		// The firewall is up before any service listens.
+		out.Services = append([]Service{{Unit: "nftables", Check: Check{Kind: "nftables"}}}, out.Services...)
 	}
 	out.Files = append(out.Files, File{Path: FirstBootPath, Mode: 0o755, Content: p.firstBoot(&out)})
 	return out
@@ -424,26 +475,39 @@ func (p *Cluster) packages(r Roles, needsDocker bool) []Package {
 	if needsDocker {
 		out = append(out, pkg(in.Docker))
 	}
+	if v1.On(p.Description.Security.Firewall) {
+		out = append(out, Package{Name: "nftables"})
+	}
 	if r.Marathon && p.Description.Marathon.Runtime == v1.RuntimeTarball {
 		out = append(out, pkg(in.Java), Package{Name: "curl"})
 	}
 	return out
 }
 
-// flag is one daemon flag.
-type flag struct{ name, value string }
+// flag is one daemon flag; secret flags are written 0600.
+type flag struct {
+	name, value string
+	secret      bool
+}
 
 func (p *Cluster) masterFlags(n *v1.Node) []flag {
 	c := p.Description
 	flags := []flag{
-		{"cluster", c.Cluster},
-		{"hostname", n.IP},
-		{"hostname_lookup", "false"},
-		{"ip", n.IP},
-		{"port", fmt.Sprint(*c.Mesos.Master.Port)},
-		{"quorum", fmt.Sprint(p.Quorum)},
-		{"work_dir", MasterWorkDir},
-		{"zk", p.ZKMesos},
+		{name: "cluster", value: c.Cluster},
+		{name: "hostname", value: n.IP},
+		{name: "hostname_lookup", value: "false"},
+		{name: "ip", value: n.IP},
+		{name: "port", value: fmt.Sprint(*c.Mesos.Master.Port)},
+		{name: "quorum", value: fmt.Sprint(p.Quorum)},
+		{name: "work_dir", value: MasterWorkDir},
+		{name: "zk", value: p.ZKMesosAuth, secret: p.ZKMesosAuth != p.ZKMesos},
+	}
+	if v1.On(c.Security.MesosAuthentication) {
+		flags = append(flags,
+			flag{name: "authenticate_agents", value: "true"},
+			flag{name: "authenticate_frameworks", value: "true"},
+			flag{name: "credentials", value: CredentialsPath},
+		)
 	}
 	return withExtra(flags, c.Mesos.Master.Flags)
 }
@@ -474,18 +538,21 @@ func (p *Cluster) agentSettings(n *v1.Node) v1.Agent {
 
 func (p *Cluster) agentFlags(n *v1.Node, a v1.Agent) []flag {
 	flags := []flag{
-		{"containerizers", strings.Join(a.Containerizers, ",")},
-		{"hostname", n.IP},
-		{"hostname_lookup", "false"},
-		{"ip", n.IP},
-		{"master", p.ZKMesos},
-		{"port", fmt.Sprint(*a.Port)},
-		{"work_dir", AgentWorkDir},
+		{name: "containerizers", value: strings.Join(a.Containerizers, ",")},
+		{name: "hostname", value: n.IP},
+		{name: "hostname_lookup", value: "false"},
+		{name: "ip", value: n.IP},
+		{name: "master", value: p.ZKMesosAuth, secret: p.ZKMesosAuth != p.ZKMesos},
+		{name: "port", value: fmt.Sprint(*a.Port)},
+		{name: "work_dir", value: AgentWorkDir},
 	}
 	if contains(a.Containerizers, "docker") {
 		if _, set := a.Flags["executor_registration_timeout"]; !set {
-			flags = append(flags, flag{"executor_registration_timeout", "5mins"})
+			flags = append(flags, flag{name: "executor_registration_timeout", value: "5mins"})
 		}
+	}
+	if v1.On(p.Description.Security.MesosAuthentication) {
+		flags = append(flags, flag{name: "credential", value: AgentCredentialPath})
 	}
 	return withExtra(flags, a.Flags)
 }
@@ -493,7 +560,7 @@ func (p *Cluster) agentFlags(n *v1.Node, a v1.Agent) []flag {
 // withExtra appends the user's extra flags and sorts by name.
 func withExtra(flags []flag, extra map[string]string) []flag {
 	for k, v := range extra {
-		flags = append(flags, flag{k, v})
+		flags = append(flags, flag{name: k, value: v})
 	}
 	sort.Slice(flags, func(i, j int) bool { return flags[i].name < flags[j].name })
 	return flags
@@ -504,7 +571,11 @@ func withExtra(flags []flag, extra map[string]string) []flag {
 func flagFiles(dir string, flags []flag) []File {
 	out := make([]File, 0, len(flags))
 	for _, f := range flags {
-		out = append(out, File{Path: dir + "/" + f.name, Mode: 0o644, Content: f.value + "\n"})
+		file := File{Path: dir + "/" + f.name, Mode: 0o644, Content: f.value + "\n"}
+		if f.secret {
+			file.Mode, file.Secret = 0o600, true
+		}
+		out = append(out, file)
 	}
 	return out
 }
@@ -527,12 +598,25 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 	c := p.Description
 	m := c.Marathon
 	env := []flag{
-		{"MARATHON_MASTER", p.ZKMesos},
-		{"MARATHON_ZK", p.ZKMarathon},
-		{"MARATHON_HOSTNAME", n.IP},
-		{"MARATHON_HTTP_PORT", fmt.Sprint(*m.HTTPPort)},
-		{"LIBPROCESS_IP", n.IP},
-		{"LIBPROCESS_PORT", fmt.Sprint(*m.LibprocessPort)},
+		{name: "MARATHON_MASTER", value: p.ZKMesosAuth},
+		{name: "MARATHON_ZK", value: p.ZKMarathonAuth},
+		{name: "MARATHON_HOSTNAME", value: n.IP},
+		{name: "MARATHON_HTTP_PORT", value: fmt.Sprint(*m.HTTPPort)},
+		{name: "LIBPROCESS_IP", value: n.IP},
+		{name: "LIBPROCESS_PORT", value: fmt.Sprint(*m.LibprocessPort)},
+	}
+	var files []File
+	if v1.On(c.Security.MesosAuthentication) {
+		env = append(env,
+			flag{name: "MARATHON_MESOS_AUTHENTICATION", value: ""},
+			flag{name: "MARATHON_MESOS_AUTHENTICATION_PRINCIPAL", value: p.Secrets.MesosMarathon.Name},
+			flag{name: "MARATHON_MESOS_AUTHENTICATION_SECRET_FILE", value: MarathonSecretPath},
+		)
+		// Marathon reads the whole file as the secret: no trailing newline.
+		files = append(files, p.secretFile(MarathonSecretPath, p.Secrets.MesosMarathon.Secret))
+	}
+	if v1.On(c.Security.MarathonHTTPAuth) {
+		env = append(env, flag{name: "MARATHON_HTTP_CREDENTIALS", value: p.Secrets.MarathonHTTP.Name + ":" + p.Secrets.MarathonHTTP.Secret})
 	}
 	keys := make([]string, 0, len(m.Flags))
 	for k := range m.Flags {
@@ -540,11 +624,12 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		env = append(env, flag{"MARATHON_" + strings.ToUpper(k), m.Flags[k]})
+		env = append(env, flag{name: "MARATHON_" + strings.ToUpper(k), value: m.Flags[k]})
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Marathon settings for %s (cluster %s), written by mesosimg.\n", n.Name, c.Cluster)
 	b.WriteString("# One VAR=value per line: read by systemd (EnvironmentFile) and docker (--env-file).\n")
+	b.WriteString("# A flag without a value (MARATHON_MESOS_AUTHENTICATION=) is a switch that is on.\n")
 	for _, e := range env {
 		fmt.Fprintf(&b, "%s=%s\n", e.name, e.value)
 	}
@@ -552,8 +637,16 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 	if m.Runtime == v1.RuntimeTarball {
 		unit = "marathon-tarball.service.tmpl"
 	}
-	return []File{
-		{Path: MarathonEnv, Mode: 0o644, Content: b.String()},
-		{Path: MarathonUnit, Mode: 0o644, Content: render(unit, map[string]any{"Node": n.Name, "Cluster": c.Cluster, "Image": m.Image})},
+	envFile := File{Path: MarathonEnv, Mode: 0o644, Content: b.String()}
+	if p.ZKMesosAuth != p.ZKMesos || v1.On(c.Security.MarathonHTTPAuth) {
+		envFile = p.secretFile(MarathonEnv, b.String())
 	}
+	return append([]File{envFile,
+		{Path: MarathonUnit, Mode: 0o644, Content: render(unit, map[string]any{"Node": n.Name, "Cluster": c.Cluster, "Image": m.Image, "Secrets": v1.On(c.Security.MesosAuthentication)})},
+	}, files...)
+}
+
+// secretFile is a root-only file holding credentials.
+func (p *Cluster) secretFile(path, content string) File {
+	return File{Path: path, Content: content, Mode: 0o600, Secret: true}
 }

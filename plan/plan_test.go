@@ -9,6 +9,7 @@ import (
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/secrets"
 )
 
 // cluster builds a defaulted description with the given nodes ("name:role+role").
@@ -23,7 +24,7 @@ func cluster(t *testing.T, specs ...string) *plan.Cluster {
 		t.Fatalf("invalid test cluster: %v", rep.Errors())
 	}
 	v1.ApplyDefaults(c)
-	p, err := plan.Build(c)
+	p, err := plan.Build(c, secrets.Fixed())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func TestDerivedValues(t *testing.T) {
 					}
 				}
 				if n.Roles.Master {
-					flags := map[string]string{"quorum": fmt.Sprint(tt.quorum), "zk": tt.zkMesos, "ip": n.IP, "hostname": n.IP,
+					flags := map[string]string{"quorum": fmt.Sprint(tt.quorum), "zk": p.ZKMesosAuth, "ip": n.IP, "hostname": n.IP,
 						"hostname_lookup": "false", "cluster": "MyCluster", "work_dir": "/var/lib/mesos/master", "port": "5050"}
 					for flag, want := range flags {
 						if got := file(t, n, plan.MasterDir+"/"+flag); got != want+"\n" {
@@ -104,7 +105,7 @@ func TestDerivedValues(t *testing.T) {
 					}
 				}
 				if n.Roles.Agent {
-					if got := file(t, n, plan.AgentDir+"/master"); got != tt.zkMesos+"\n" {
+					if got := file(t, n, plan.AgentDir+"/master"); got != p.ZKMesosAuth+"\n" {
 						t.Errorf("%s: agent --master = %q", n.Name, got)
 					}
 					if got := file(t, n, plan.AgentDir+"/work_dir"); got != "/var/lib/mesos/agent\n" {
@@ -133,13 +134,13 @@ func TestServiceOrder(t *testing.T) {
 	for _, s := range p.Node(0).Services {
 		units = append(units, s.Unit)
 	}
-	if diff := cmp.Diff([]string{"zookeeper", "mesos-master", "mesos-agent", "marathon"}, units); diff != "" {
+	if diff := cmp.Diff([]string{"nftables", "zookeeper", "mesos-master", "mesos-agent", "marathon"}, units); diff != "" {
 		t.Errorf("start order (-want +got):\n%s", diff)
 	}
-	if a := p.Node(1).Services; len(a) != 1 || !a[0].WaitForMasters {
+	if a := p.Node(1).Services; len(a) != 2 || !a[1].WaitForMasters {
 		t.Errorf("an agent-only node must wait for a master: %+v", a)
 	}
-	if p.Node(0).Services[2].WaitForMasters {
+	if p.Node(0).Services[3].WaitForMasters {
 		t.Errorf("an agent on a master node must not wait for other masters")
 	}
 }
@@ -170,7 +171,7 @@ func TestHostsControlPlane(t *testing.T) {
 		{Name: "a2", IP: "10.0.0.3", Roles: []string{"agent"}},
 	}
 	v1.ApplyDefaults(c)
-	p, _ := plan.Build(c)
+	p, _ := plan.Build(c, secrets.Fixed())
 	hosts := file(t, p.Node(1), plan.HostsPath)
 	if !strings.Contains(hosts, "10.0.0.2 a1") || !strings.Contains(hosts, "10.0.0.1 m1") || strings.Contains(hosts, "a2") {
 		t.Errorf("control-plane hosts for a1 must list itself and m1 only:\n%s", hosts)
@@ -190,7 +191,7 @@ func TestAgentOverrides(t *testing.T) {
 		}},
 	}
 	v1.ApplyDefaults(c)
-	p, _ := plan.Build(c)
+	p, _ := plan.Build(c, secrets.Fixed())
 	n := p.Node(1)
 	for path, want := range map[string]string{
 		plan.AgentDir + "/attributes/rack":               "r1\n",
@@ -203,14 +204,14 @@ func TestAgentOverrides(t *testing.T) {
 			t.Errorf("%s = %q; want %q", path, got, want)
 		}
 	}
-	if !n.Services[0].NeedsDocker {
+	if !n.Services[1].NeedsDocker {
 		t.Error("a docker agent must start docker first")
 	}
 	var pkgs []string
 	for _, p := range n.Packages {
 		pkgs = append(pkgs, p.Name)
 	}
-	if diff := cmp.Diff([]string{"aventer-mesos", "docker.io"}, pkgs); diff != "" {
+	if diff := cmp.Diff([]string{"aventer-mesos", "docker.io", "nftables"}, pkgs); diff != "" {
 		t.Errorf("packages (-want +got):\n%s", diff)
 	}
 }
@@ -219,7 +220,7 @@ func TestMarathonEnvironment(t *testing.T) {
 	p := cluster(t, "m1:zookeeper+master+marathon")
 	env := file(t, p.Node(0), plan.MarathonEnv)
 	for _, line := range []string{
-		"MARATHON_MASTER=zk://10.0.0.11:2181/mesos\n", "MARATHON_ZK=zk://10.0.0.11:2181/marathon\n",
+		"MARATHON_MASTER=" + p.ZKMesosAuth + "\n", "MARATHON_ZK=" + p.ZKMarathonAuth + "\n",
 		"MARATHON_HOSTNAME=10.0.0.11\n", "LIBPROCESS_IP=10.0.0.11\n", "LIBPROCESS_PORT=15101\n", "MARATHON_HTTP_PORT=8080\n",
 	} {
 		if !strings.Contains(env, line) {
@@ -232,7 +233,7 @@ func TestPreinstalledInstallsNothing(t *testing.T) {
 	c := &v1.Cluster{Cluster: "x", Install: v1.Install{Method: v1.MethodPreinstalled}}
 	c.Nodes = []v1.Node{{Name: "m1", IP: "10.0.0.1", Roles: []string{"zookeeper", "master", "agent", "marathon"}}}
 	v1.ApplyDefaults(c)
-	p, _ := plan.Build(c)
+	p, _ := plan.Build(c, secrets.Fixed())
 	n := p.Node(0)
 	if n.Apt != nil || len(n.Packages) > 0 {
 		t.Errorf("preinstalled node installs packages: %+v %+v", n.Apt, n.Packages)
@@ -247,5 +248,95 @@ func TestPreinstalledInstallsNothing(t *testing.T) {
 func TestInstanceIDStable(t *testing.T) {
 	if got := plan.InstanceID("MyCluster", "master1"); got != "mesosimg-mycluster-master1" {
 		t.Errorf("InstanceID = %q", got)
+	}
+}
+
+func TestZooKeeperCredentials(t *testing.T) {
+	p := cluster(t, "m1:zookeeper+master+marathon", "m2:zookeeper+master", "m3:zookeeper+master")
+	sec := p.Secrets
+	mesos := "zk://" + sec.ZooKeeperMesos.Name + ":" + sec.ZooKeeperMesos.Secret + "@10.0.0.11:2181,10.0.0.12:2181,10.0.0.13:2181/mesos"
+	auth := sec.ZooKeeperMarathon.Name + ":" + sec.ZooKeeperMarathon.Secret + "@"
+	marathon := "zk://" + auth + "10.0.0.11:2181," + auth + "10.0.0.12:2181," + auth + "10.0.0.13:2181/marathon"
+	if p.ZKMesosAuth != mesos || p.ZKMarathonAuth != marathon {
+		t.Errorf("got %s and %s; want %s and %s", p.ZKMesosAuth, p.ZKMarathonAuth, mesos, marathon)
+	}
+	env := file(t, p.Node(0), plan.MarathonEnv)
+	for _, line := range []string{"MARATHON_MASTER=" + mesos + "\n", "MARATHON_ZK=" + marathon + "\n"} {
+		if !strings.Contains(env, line) {
+			t.Errorf("/etc/default/marathon lacks %q", line)
+		}
+	}
+}
+
+// TestSecretsNeverWorldReadable: every file holding a credential is 0600 and marked secret.
+func TestSecretsNeverWorldReadable(t *testing.T) {
+	p := cluster(t, "m1:zookeeper+master+marathon", "a1:agent")
+	var values []string
+	for _, c := range []string{p.Secrets.MesosAgent.Secret, p.Secrets.MesosMarathon.Secret, p.Secrets.MarathonHTTP.Secret, p.Secrets.ZooKeeperMesos.Secret, p.Secrets.ZooKeeperMarathon.Secret} {
+		values = append(values, c)
+	}
+	for i := 0; i < p.NodeCount(); i++ {
+		n := p.Node(i)
+		for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
+			holds := false
+			for _, v := range values {
+				holds = holds || strings.Contains(f.Content, v)
+			}
+			if holds && (f.Mode != 0o600 || !f.Secret) {
+				t.Errorf("%s: %s holds a credential but has mode %v", n.Name, f.Path, f.Mode)
+			}
+		}
+	}
+}
+
+func TestMesosAuthentication(t *testing.T) {
+	p := cluster(t, "m1:zookeeper+master+marathon", "a1:agent")
+	m, a := p.Node(0), p.Node(1)
+	for path, want := range map[string]string{
+		plan.MasterDir + "/authenticate_agents":     "true\n",
+		plan.MasterDir + "/authenticate_frameworks": "true\n",
+		plan.MasterDir + "/credentials":             plan.CredentialsPath + "\n",
+		plan.MarathonSecretPath:                     p.Secrets.MesosMarathon.Secret,
+	} {
+		if got := file(t, m, path); got != want {
+			t.Errorf("%s = %q; want %q", path, got, want)
+		}
+	}
+	creds := file(t, m, plan.CredentialsPath)
+	for _, c := range []string{p.Secrets.MesosAgent.Name, p.Secrets.MesosAgent.Secret, p.Secrets.MesosMarathon.Name, p.Secrets.MesosMarathon.Secret} {
+		if !strings.Contains(creds, `"`+c+`"`) {
+			t.Errorf("credentials.json lacks %q:\n%s", c, creds)
+		}
+	}
+	if got := file(t, a, plan.AgentDir+"/credential"); got != plan.AgentCredentialPath+"\n" {
+		t.Errorf("agent --credential = %q", got)
+	}
+	env := file(t, m, plan.MarathonEnv)
+	for _, line := range []string{"MARATHON_MESOS_AUTHENTICATION=\n", "MARATHON_MESOS_AUTHENTICATION_PRINCIPAL=marathon\n",
+		"MARATHON_MESOS_AUTHENTICATION_SECRET_FILE=" + plan.MarathonSecretPath + "\n",
+		"MARATHON_HTTP_CREDENTIALS=" + p.Secrets.MarathonHTTP.Name + ":" + p.Secrets.MarathonHTTP.Secret + "\n"} {
+		if !strings.Contains(env, line) {
+			t.Errorf("/etc/default/marathon lacks %q", line)
+		}
+	}
+}
+
+func TestSecurityOff(t *testing.T) {
+	off := false
+	c := &v1.Cluster{Cluster: "x", Security: v1.Security{MesosAuthentication: &off, MarathonHTTPAuth: &off, ZooKeeperAuth: &off, Firewall: &off}}
+	c.Nodes = []v1.Node{{Name: "m1", IP: "10.0.0.1", Roles: []string{"zookeeper", "master", "marathon", "agent"}}}
+	v1.ApplyDefaults(c)
+	p, err := plan.Build(c, secrets.Fixed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := p.Node(0)
+	for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
+		if f.Secret || strings.Contains(f.Content, "test-secret") || f.Path == plan.NftablesPath {
+			t.Errorf("security off, yet %s holds credentials or firewall rules", f.Path)
+		}
+	}
+	if p.ZKMesosAuth != p.ZKMesos {
+		t.Errorf("zookeeper_auth off, yet %s", p.ZKMesosAuth)
 	}
 }

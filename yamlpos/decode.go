@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
 
@@ -24,8 +25,27 @@ import (
 // stops with one last error saying so, so hostile input cannot flood the report.
 const MaxErrors = 200
 
-// maxDepth bounds nesting (through aliases too).
+// maxDepth bounds nesting (through aliases and merge keys too).
 const maxDepth = 64
+
+// A decode handles at most MaxValues values, written out or repeated through
+// aliases and merge keys (a 10,000-node description holds about 300,000), and
+// aliases repeat at most MaxAliasBytes bytes of text: a "billion laughs" whose
+// few lines expand to billions of values, or one long text repeated a million
+// times, stops with one error after a bounded amount of work.
+const (
+	MaxValues     = 1_000_000
+	MaxAliasBytes = 8 << 20
+)
+
+// Messages of the errors after which a decode stops early.
+const (
+	tooManyErrors = "too many errors"
+	tooManyValues = "too many values"
+)
+
+// maxQuoted bounds how much of a value an error message repeats.
+const maxQuoted = 64
 
 // Positions maps a dotted path ("nodes[1].ip") to the position of its value.
 type Positions map[string]report.Pos
@@ -47,14 +67,53 @@ func Decode(n *yaml.Node, out any) (Positions, report.Report) {
 	return d.pos, d.rep
 }
 
+// Stopped reports whether a decode gave up early (too many errors or values), so
+// what it decoded is incomplete and only its own findings are worth reporting.
+func Stopped(rep report.Report) bool {
+	if len(rep.Entries) == 0 {
+		return false
+	}
+	msg := rep.Entries[len(rep.Entries)-1].Message
+	return strings.HasPrefix(msg, tooManyErrors) || strings.HasPrefix(msg, tooManyValues)
+}
+
 type decoder struct {
 	pos     Positions
 	rep     report.Report
 	errs    int
 	stopped bool
+	// values counts the values decoded; aliased > 0 while decoding a value reached
+	// through an alias or merge key, whose text is counted in aliasBytes.
+	values, aliased, aliasBytes int
 }
 
 func posOf(n *yaml.Node) report.Pos { return report.Pos{Line: n.Line, Column: n.Column} }
+
+// count charges a value to the budget; false stops decoding.
+func (d *decoder) count(n *yaml.Node, path string) bool {
+	d.values++
+	if d.aliased > 0 && n.Kind == yaml.ScalarNode {
+		d.aliasBytes += len(n.Value)
+	}
+	switch {
+	case d.values > MaxValues:
+		d.fatalf(n, path, "%s: the description holds more than %d values, written out or repeated through aliases; stopping", tooManyValues, MaxValues)
+		return false
+	case d.aliasBytes > MaxAliasBytes:
+		d.fatalf(n, path, "%s: aliases repeat more than %d bytes of text; write the values out instead; stopping", tooManyValues, MaxAliasBytes)
+		return false
+	}
+	return true
+}
+
+// fatalf reports an error and stops decoding.
+func (d *decoder) fatalf(n *yaml.Node, path, format string, args ...any) {
+	if d.stopped {
+		return
+	}
+	d.rep.Add(report.Entry{Path: path, Pos: posOf(n), Message: fmt.Sprintf(format, args...)})
+	d.stopped = true
+}
 
 func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
 	if d.stopped {
@@ -62,8 +121,7 @@ func (d *decoder) errorf(n *yaml.Node, path, format string, args ...any) {
 	}
 	d.errs++
 	if d.errs > MaxErrors {
-		d.stopped = true
-		d.rep.Add(report.Entry{Path: path, Pos: posOf(n), Message: fmt.Sprintf("too many errors (more than %d); stopping", MaxErrors)})
+		d.fatalf(n, path, "%s (more than %d); stopping", tooManyErrors, MaxErrors)
 		return
 	}
 	d.rep.Add(report.Entry{Path: path, Pos: posOf(n), Message: fmt.Sprintf(format, args...)})
@@ -77,9 +135,26 @@ func kindName(n *yaml.Node) string {
 	case yaml.SequenceNode:
 		return "a list"
 	case yaml.ScalarNode:
-		return fmt.Sprintf("%q", n.Value)
+		return Quote(n.Value)
 	}
 	return "nothing"
+}
+
+// Quote quotes s for an error message, cut to its first 64 characters: a long
+// hostile value repeated in every message would flood the report.
+func Quote(s string) string {
+	if utf8.RuneCountInString(s) <= maxQuoted {
+		return fmt.Sprintf("%q", s)
+	}
+	r := []rune(s)
+	return fmt.Sprintf("%q… (%d characters)", string(r[:maxQuoted]), len(r))
+}
+
+// tags a value may carry: YAML's own types, whose text is taken as written.
+var plainTags = map[string]bool{
+	"": true, "!": true, "!!str": true, "!!int": true, "!!float": true, "!!bool": true,
+	"!!null": true, "!!timestamp": true, "!!map": true, "!!seq": true,
+	"!!merge": true, // "<<" written as a value
 }
 
 func isNull(n *yaml.Node) bool {
@@ -97,9 +172,22 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string, depth int) {
 		}
 		n = n.Alias
 		depth++
+		d.aliased++
+		defer func() { d.aliased-- }()
 	}
 	if depth > maxDepth {
 		d.errorf(n, path, "value nests too deep (more than %d levels)", maxDepth)
+		return
+	}
+	if !d.count(n, path) {
+		return
+	}
+	if !plainTags[n.Tag] {
+		if n.Tag == "!!binary" {
+			d.errorf(n, path, "binary data (!!binary) is not allowed here: write the text itself")
+		} else {
+			d.errorf(n, path, "tag %s is not supported here: remove it", Quote(n.Tag))
+		}
 		return
 	}
 	if n.Kind == yaml.DocumentNode {
@@ -116,8 +204,13 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string, depth int) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		elem := reflect.New(v.Type().Elem())
+		before := len(d.rep.Entries)
 		d.value(n, elem.Elem(), path, depth+1)
-		v.Set(elem)
+		// A number or switch that could not be read stays unset, so later checks see its
+		// default rather than a zero nobody wrote ("both use port 0").
+		if k := elem.Elem().Kind(); len(d.rep.Entries) == before || (k != reflect.Int && k != reflect.Bool && k != reflect.String) {
+			v.Set(elem)
+		}
 	case reflect.Struct:
 		d.structure(n, v, path, depth)
 	case reflect.Slice:
@@ -135,7 +228,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string, depth int) {
 		}
 		i, err := strconv.ParseInt(s, 10, 32)
 		if err != nil || n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0 {
-			d.errorf(n, path, "expected a whole number, got %q", s)
+			d.errorf(n, path, "expected a whole number, got %s", Quote(s))
 			return
 		}
 		v.SetInt(i)
@@ -148,7 +241,7 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string, depth int) {
 		case n.Tag == "!!bool" && (s == "true" || s == "false"):
 			v.SetBool(s == "true")
 		default:
-			d.errorf(n, path, "expected true or false, got %q", s)
+			d.errorf(n, path, "expected true or false, got %s", Quote(s))
 		}
 	default:
 		panic(fmt.Sprintf("yamlpos: unsupported kind %s at %s", v.Kind(), path))
@@ -169,20 +262,102 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string, depth in
 		return
 	}
 	fields := structFields(v.Type())
+	for _, p := range d.pairs(n, path, depth) {
+		if d.stopped {
+			return // and skip the suggestions for a million unknown keys
+		}
+		k, val := p.k, p.v
+		if p.merged {
+			d.aliased++
+		}
+		if idx, ok := fields[k.Value]; !ok {
+			d.errorf(k, report.Field(path, k.Value), "unknown key %s%s", Quote(k.Value), suggest(k.Value, v.Type()))
+		} else {
+			d.value(val, v.Field(idx), report.Field(path, k.Value), depth+1)
+			d.keyPos(k, val, report.Field(path, k.Value))
+		}
+		if p.merged {
+			d.aliased--
+		}
+	}
+}
+
+// pair is a key and its value in a mapping; merged pairs come from a merge key (<<).
+type pair struct {
+	k, v   *yaml.Node
+	merged bool
+}
+
+// pairs lists the keys of mapping n: its own, each once, then those its merge
+// keys (<<: *defaults, or a list of them) bring that it does not set itself;
+// of several merged mappings, the first to set a key wins (YAML's merge key).
+func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
+	var own, merges []pair
 	seen := map[string]int{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
-		if !d.key(k, path, seen) {
+		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
+			merges = append(merges, pair{k, val, true})
 			continue
 		}
-		idx, ok := fields[k.Value]
-		if !ok {
-			d.errorf(k, report.Field(path, k.Value), "unknown key %q%s", k.Value, suggest(k.Value, v.Type()))
-			continue
+		if d.key(k, path, seen) {
+			own = append(own, pair{k, val, false})
 		}
-		d.value(val, v.Field(idx), report.Field(path, k.Value), depth+1)
-		d.keyPos(k, val, report.Field(path, k.Value))
 	}
+	if len(merges) == 0 || d.stopped {
+		return own
+	}
+	out := own
+	var merge func(k, val *yaml.Node, depth int)
+	merge = func(k, val *yaml.Node, depth int) {
+		for val.Kind == yaml.AliasNode && val.Alias != nil && depth <= maxDepth {
+			val = val.Alias
+			depth++
+		}
+		if depth > maxDepth {
+			d.errorf(k, report.Field(path, "<<"), "merge keys nest too deep (more than %d levels)", maxDepth)
+			return
+		}
+		switch {
+		case val.Kind == yaml.MappingNode:
+			for i := 0; i+1 < len(val.Content) && !d.stopped; i += 2 {
+				mk, mv := val.Content[i], val.Content[i+1]
+				if mk.Kind == yaml.ScalarNode && mk.Tag == "!!merge" {
+					merge(mk, mv, depth+1)
+					continue
+				}
+				if mk.Kind != yaml.ScalarNode {
+					d.errorf(mk, path, "keys must be plain words, got %s", kindName(mk))
+					continue
+				}
+				if !d.count(mk, path) {
+					return
+				}
+				if _, set := seen[mk.Value]; !set {
+					seen[mk.Value] = mk.Line
+					out = append(out, pair{mk, mv, true})
+				}
+			}
+		case val.Kind == yaml.SequenceNode && k.Tag == "!!merge":
+			for _, item := range val.Content {
+				item0 := item
+				for item.Kind == yaml.AliasNode && item.Alias != nil {
+					item = item.Alias
+				}
+				if item.Kind != yaml.MappingNode {
+					d.errorf(item0, report.Field(path, "<<"), "a merge key (<<) takes a mapping or a list of mappings, got %s", kindName(item))
+					continue
+				}
+				merge(item0, item, depth+1)
+			}
+		default:
+			d.errorf(val, report.Field(path, "<<"), "a merge key (<<) takes a mapping or a list of mappings, got %s", kindName(val))
+		}
+	}
+	for _, m := range merges {
+		merge(m.k, m.v, depth)
+	}
+	return out
 }
 
 func (d *decoder) slice(n *yaml.Node, v reflect.Value, path string, depth int) {
@@ -192,6 +367,9 @@ func (d *decoder) slice(n *yaml.Node, v reflect.Value, path string, depth int) {
 	}
 	s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 	for i, item := range n.Content {
+		if d.stopped {
+			break
+		}
 		d.value(item, s.Index(i), report.Index(path, i), depth+1)
 	}
 	v.Set(s)
@@ -206,15 +384,19 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string, depth int)
 		return
 	}
 	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
-	seen := map[string]int{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, val := n.Content[i], n.Content[i+1]
-		if !d.key(k, path, seen) {
-			continue
+	for _, p := range d.pairs(n, path, depth) {
+		if d.stopped {
+			break
+		}
+		if p.merged {
+			d.aliased++
 		}
 		elem := reflect.New(v.Type().Elem()).Elem()
-		d.value(val, elem, report.Field(path, k.Value), depth+1)
-		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), elem)
+		d.value(p.v, elem, report.Field(path, p.k.Value), depth+1)
+		m.SetMapIndex(reflect.ValueOf(p.k.Value).Convert(v.Type().Key()), elem)
+		if p.merged {
+			d.aliased--
+		}
 	}
 	v.Set(m)
 }
@@ -227,7 +409,7 @@ func (d *decoder) key(k *yaml.Node, path string, seen map[string]int) bool {
 		return false
 	}
 	if line, dup := seen[k.Value]; dup {
-		d.errorf(k, report.Field(path, k.Value), "duplicate key %q (first at line %d); a key may appear once", k.Value, line)
+		d.errorf(k, report.Field(path, k.Value), "duplicate key %s (first at line %d); a key may appear once", Quote(k.Value), line)
 		return false
 	}
 	seen[k.Value] = k.Line

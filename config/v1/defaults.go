@@ -1,5 +1,7 @@
 package v1
 
+import "strings"
+
 // Defaults applied when a field is absent.
 const (
 	DefaultOS               = "ubuntu-22.04"
@@ -161,6 +163,14 @@ func ApplyDefaults(c *Cluster) {
 	setInt(&m.HTTPPort, DefaultMarathonHTTPPort)
 	setInt(&m.LibprocessPort, DefaultLibprocessPort)
 	setInt(&c.ReadinessTimeout, DefaultReadinessTimeout)
+	applyImageDefaults(c)
+	sec := &c.Security
+	for _, b := range []**bool{&sec.MesosAuthentication, &sec.MarathonHTTPAuth, &sec.ZooKeeperAuth, &sec.Firewall} {
+		if *b == nil {
+			t := true
+			*b = &t
+		}
+	}
 	for i := range c.Nodes {
 		n := &c.Nodes[i]
 		if n.Prefix == nil {
@@ -174,6 +184,9 @@ func ApplyDefaults(c *Cluster) {
 	}
 }
 
+// On reads an on-by-default switch: nil (absent) is on.
+func On(b *bool) bool { return b == nil || *b }
+
 func setString(s *string, def string) {
 	if *s == "" {
 		*s = def
@@ -185,4 +198,80 @@ func setInt(p **int, def int) {
 		v := def
 		*p = &v
 	}
+}
+
+// Image defaults (the image: section, out/packer).
+const (
+	DefaultImageDiskSize   = 20
+	DefaultAWSInstanceType = "t3.large"
+	DefaultQEMUMemory      = 2048
+	DefaultQEMUCPUs        = 2
+	DefaultQEMUAccelerator = "kvm"
+	DefaultImageNamePrefix = "mesos-"
+	CanonicalAMIOwner      = "099720109477"
+	DebianAMIOwner         = "136693071363"
+	ubuntuCloudImages      = "https://cloud-images.ubuntu.com/"
+	debianCloudImages      = "https://cloud.debian.org/images/cloud/"
+)
+
+// QEMUAccelerators are the qemu accelerators image.qemu.accelerator accepts.
+var QEMUAccelerators = []string{"kvm", "tcg", "hvf", "whpx", "none"}
+
+// OSImage holds where the base image of an OS comes from: its AMI and its cloud image.
+type OSImage struct {
+	// AMIOwner owns the source AMIs; AMIName filters them by name; AMIUser logs in to them.
+	AMIOwner, AMIName, AMIUser string
+	// AMIRootDevice is the source AMI's root device (resized to image.disk_size).
+	AMIRootDevice string
+	// CloudImageURL is the current amd64 cloud image; CloudImageChecksum verifies it (file:<checksum list>).
+	CloudImageURL, CloudImageChecksum string
+}
+
+// OSImages holds the image sources of every supported OS, by OS id.
+var OSImages = map[string]OSImage{
+	"ubuntu-22.04": {
+		AMIOwner: CanonicalAMIOwner, AMIName: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-*", AMIUser: "ubuntu", AMIRootDevice: "/dev/sda1",
+		CloudImageURL:      ubuntuCloudImages + "jammy/current/jammy-server-cloudimg-amd64.img",
+		CloudImageChecksum: "file:" + ubuntuCloudImages + "jammy/current/SHA256SUMS",
+	},
+	"ubuntu-24.04": {
+		AMIOwner: CanonicalAMIOwner, AMIName: "ubuntu/images/hvm-ssd-gp3/ubuntu-noble-24.04-amd64-server-*", AMIUser: "ubuntu", AMIRootDevice: "/dev/sda1",
+		CloudImageURL:      ubuntuCloudImages + "noble/current/noble-server-cloudimg-amd64.img",
+		CloudImageChecksum: "file:" + ubuntuCloudImages + "noble/current/SHA256SUMS",
+	},
+	"debian-12": {
+		AMIOwner: DebianAMIOwner, AMIName: "debian-12-amd64-*", AMIUser: "admin", AMIRootDevice: "/dev/xvda",
+		CloudImageURL:      debianCloudImages + "bookworm/latest/debian-12-genericcloud-amd64.qcow2",
+		CloudImageChecksum: "file:" + debianCloudImages + "bookworm/latest/SHA512SUMS",
+	},
+}
+
+// DefaultImageName is the image name prefix of a cluster: mesos-<cluster in lower case>.
+func DefaultImageName(cluster string) string {
+	return DefaultImageNamePrefix + strings.ToLower(cluster)
+}
+
+// applyImageDefaults fills the image: section; it is filled (with the qemu source) even when absent.
+func applyImageDefaults(c *Cluster) {
+	if c.Image == nil {
+		c.Image = &Image{}
+	}
+	im := c.Image
+	osImage := OSImages[c.OS]
+	setString(&im.Name, DefaultImageName(c.Cluster))
+	setInt(&im.DiskSize, DefaultImageDiskSize)
+	if a := im.AWS; a != nil {
+		setString(&a.InstanceType, DefaultAWSInstanceType)
+		setString(&a.SourceAMIOwner, osImage.AMIOwner)
+		setString(&a.SourceAMIName, osImage.AMIName)
+		setString(&a.SSHUsername, osImage.AMIUser)
+	}
+	q := &im.QEMU
+	if q.SourceURL == "" {
+		q.SourceURL = osImage.CloudImageURL
+		setString(&q.SourceChecksum, osImage.CloudImageChecksum)
+	}
+	setInt(&q.Memory, DefaultQEMUMemory)
+	setInt(&q.CPUs, DefaultQEMUCPUs)
+	setString(&q.Accelerator, DefaultQEMUAccelerator)
 }

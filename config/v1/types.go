@@ -25,6 +25,10 @@ type Cluster struct {
 	Mesos Mesos `yaml:"mesos"`
 	// Marathon holds settings of Marathon.
 	Marathon Marathon `yaml:"marathon"`
+	// Security holds authentication and firewall settings; everything is on by default.
+	Security Security `yaml:"security"`
+	// Image configures the Packer templates (out/packer) that bake every package into a base image.
+	Image *Image `yaml:"image"`
 	// ReadinessTimeout is how many seconds the first boot waits for services before it reports; default 600.
 	ReadinessTimeout *int `yaml:"readiness_timeout"`
 	// Nodes lists every machine of the cluster.
@@ -200,4 +204,70 @@ type AgentOverride struct {
 	Resources map[string]string `yaml:"resources"`
 	// Attributes are merged over mesos.agent.attributes.
 	Attributes map[string]string `yaml:"attributes"`
+}
+
+// Security closes the cluster by default; each switch can be turned off, with a warning.
+type Security struct {
+	// MesosAuthentication makes masters authenticate frameworks and agents (--authenticate_frameworks,
+	// --authenticate_agents, credentials on masters, a credential on agents, Marathon's principal); default true.
+	MesosAuthentication *bool `yaml:"mesos_authentication"`
+	// MarathonHTTPAuth puts Marathon's API and UI behind --http_credentials; default true.
+	MarathonHTTPAuth *bool `yaml:"marathon_http_auth"`
+	// ZooKeeperAuth makes Mesos and Marathon use ZooKeeper digest credentials, so only they can
+	// change their znodes; default true.
+	ZooKeeperAuth *bool `yaml:"zookeeper_auth"`
+	// Firewall writes an nftables ruleset on every node that admits only the traffic the cluster
+	// needs; default true.
+	Firewall *bool `yaml:"firewall"`
+	// AdminCIDRs may reach SSH, the Mesos UI (5050) and Marathon (8080); default none (cluster only).
+	AdminCIDRs []string `yaml:"admin_cidrs"`
+	// TaskCIDRs may reach task ports (31000-32000) on agents; default the nodes and admin_cidrs.
+	TaskCIDRs []string `yaml:"task_cidrs"`
+	// SecretsFile holds the generated credentials (0600), created on the first render and reused;
+	// default <description name>.secrets.yaml beside the description.
+	SecretsFile string `yaml:"secrets_file"`
+}
+
+// Image configures the Packer templates that bake the cluster's packages into one base image
+// (out/packer). The qemu source is always rendered; the amazon-ebs source only when aws is given.
+type Image struct {
+	// Name prefixes the AMI name and the qcow2 file; Packer appends a UTC timestamp. Default mesos-<cluster>.
+	Name string `yaml:"name"`
+	// DiskSize is the image's disk (the AMI's root volume, the qcow2's virtual size) in GiB; default 20.
+	DiskSize *int `yaml:"disk_size"`
+	// AWS, when given, adds the amazon-ebs source that builds an AMI.
+	AWS *ImageAWS `yaml:"aws"`
+	// QEMU configures the qemu source that builds a qcow2 image from the distribution's cloud image.
+	QEMU ImageQEMU `yaml:"qemu"`
+}
+
+// ImageAWS configures Packer's amazon-ebs source.
+type ImageAWS struct {
+	// Region is the AWS region the AMI is built in, e.g. eu-west-1; required.
+	Region string `yaml:"region"`
+	// InstanceType is the build instance's type; default t3.large.
+	InstanceType string `yaml:"instance_type"`
+	// SourceAMIOwner is the account owning the source AMI; default the OS vendor's (Canonical, Debian).
+	SourceAMIOwner string `yaml:"source_ami_owner"`
+	// SourceAMIName is the source AMI name filter (* matches anything); default the OS's amd64 server images.
+	SourceAMIName string `yaml:"source_ami_name"`
+	// SSHUsername is the source AMI's login user; default ubuntu (Ubuntu) or admin (Debian).
+	SSHUsername string `yaml:"ssh_username"`
+	// Tags are extra tags of the AMI and its snapshot (mesosimg adds mesosimg:cluster and mesosimg:os).
+	Tags map[string]string `yaml:"tags"`
+}
+
+// ImageQEMU configures Packer's qemu source.
+type ImageQEMU struct {
+	// SourceURL is the cloud image the build starts from; default the OS's current amd64 cloud image.
+	SourceURL string `yaml:"source_url"`
+	// SourceChecksum verifies SourceURL: file:<URL of a SHA256SUMS/SHA512SUMS file>, sha256:<hex> or
+	// sha512:<hex>; default the checksum file beside the default image. Required with source_url.
+	SourceChecksum string `yaml:"source_checksum"`
+	// Memory is the build VM's memory in MiB; default 2048.
+	Memory *int `yaml:"memory"`
+	// CPUs is the build VM's processor count; default 2.
+	CPUs *int `yaml:"cpus"`
+	// Accelerator is kvm (default), tcg (software emulation, slow), hvf, whpx or none.
+	Accelerator string `yaml:"accelerator"`
 }

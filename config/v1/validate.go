@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -60,6 +61,8 @@ func Validate(c *Cluster) report.Report {
 	v.install()
 	v.mesos()
 	v.marathon()
+	v.security()
+	v.image()
 	v.nodes()
 	return v.rep
 }
@@ -613,5 +616,156 @@ func (v *validator) counts(count map[string]int) {
 	}
 	if count[RoleAgent] == 0 {
 		v.warnf("nodes", "no node has the agent role: the cluster cannot run tasks")
+	}
+}
+
+func (v *validator) security() {
+	s := v.c.Security
+	for _, off := range []struct {
+		flag *bool
+		path string
+		risk string
+	}{
+		{s.MesosAuthentication, "security.mesos_authentication", "anyone who reaches a master on port 5050 can register a framework or an agent and run code on every agent"},
+		{s.MarathonHTTPAuth, "security.marathon_http_auth", "anyone who reaches port 8080 can start applications on the cluster"},
+		{s.ZooKeeperAuth, "security.zookeeper_auth", "anyone who reaches port 2181 can rewrite Mesos and Marathon state in ZooKeeper"},
+		{s.Firewall, "security.firewall", "every port of every node is open to any network that reaches it"},
+	} {
+		if !On(off.flag) {
+			v.warnf(off.path, "turned off: %s", off.risk)
+		}
+	}
+	for _, list := range []struct {
+		path  string
+		cidrs []string
+	}{{"security.admin_cidrs", s.AdminCIDRs}, {"security.task_cidrs", s.TaskCIDRs}} {
+		for i, c := range list.cidrs {
+			if _, ok := ParseCIDR(c); !ok {
+				v.errorf(report.Index(list.path, i), "%q is not an IPv4 network: use an address or address/prefix (e.g. 192.168.1.0/24)", c)
+			}
+		}
+	}
+	if On(s.Firewall) && len(s.AdminCIDRs) == 0 {
+		v.warnf("security", "security.admin_cidrs is empty: SSH, the Mesos UI (5050) and Marathon (8080) accept connections only from the cluster's own nodes; add the networks you administer from (e.g. admin_cidrs: [192.168.1.0/24])")
+	}
+	if strings.ContainsAny(s.SecretsFile, "\x00\n") {
+		v.errorf("security.secrets_file", "secrets_file must be a plain path")
+	}
+}
+
+// ParseCIDR reads an IPv4 address or network; a bare address is a /32.
+func ParseCIDR(s string) (netip.Prefix, bool) {
+	if p, err := netip.ParsePrefix(s); err == nil && p.Addr().Is4() {
+		return p.Masked(), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil && a.Is4() {
+		return netip.PrefixFrom(a, 32), true
+	}
+	return netip.Prefix{}, false
+}
+
+// Patterns of image: values. They end up in HCL strings (escaped by hclwrite), AMI names, file
+// names and AWS tags; the patterns keep them to what those accept, and out of Packer's {{ }}.
+var (
+	reImageName    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+	reAWSRegion    = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
+	reInstanceType = regexp.MustCompile(`^[a-z][a-z0-9-]*\.[a-z0-9]+$`)
+	reARMInstance  = regexp.MustCompile(`^(a1|[a-z]+[0-9]+[a-z]*g[a-z]*)\.`)
+	reAMIOwner     = regexp.MustCompile(`^([0-9]{12}|self|amazon|aws-marketplace)$`)
+	reAMIName      = regexp.MustCompile(`^[A-Za-z0-9()\[\]./@_ *?-]{3,128}$`)
+	reTagKey       = regexp.MustCompile(`^[A-Za-z0-9 _.:/=+@-]{1,128}$`)
+	reTagValue     = regexp.MustCompile(`^[A-Za-z0-9 _.:/=+@-]{0,256}$`)
+	reChecksum     = regexp.MustCompile(`^(sha256:[0-9a-f]{64}|sha512:[0-9a-f]{128})$`)
+)
+
+func (v *validator) image() {
+	im := v.c.Image
+	if im == nil {
+		return
+	}
+	if im.Name != "" && !reImageName.MatchString(im.Name) {
+		v.errorf("image.name", "%q is not a valid image name: use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit (Packer appends -<timestamp>)", im.Name)
+	}
+	if d := im.DiskSize; d != nil && (*d < 8 || *d > 16384) {
+		v.errorf("image.disk_size", "disk_size %d is out of range: use 8 to 16384 GiB (the cloud images need at least 8)", *d)
+	}
+	if a := im.AWS; a != nil {
+		v.imageAWS(a)
+	}
+	v.imageQEMU(&im.QEMU)
+	if v.c.Install.Method != MethodPreinstalled {
+		v.warnf("image", "image: configures the Packer templates, but install.method is %s: nodes install their packages at first boot instead of using the baked image (set install.method: preinstalled to boot them from it)", orDefault(v.c.Install.Method, DefaultMethod))
+	}
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func (v *validator) imageAWS(a *ImageAWS) {
+	switch {
+	case a.Region == "":
+		v.errorf("image.aws.region", "missing region: the amazon-ebs source needs the AWS region to build the AMI in, e.g. region: eu-west-1 (remove image.aws to build only the qemu image)")
+	case !reAWSRegion.MatchString(a.Region):
+		v.errorf("image.aws.region", "%q is not an AWS region (e.g. eu-west-1, us-east-2)", a.Region)
+	}
+	switch {
+	case a.InstanceType == "":
+	case !reInstanceType.MatchString(a.InstanceType):
+		v.errorf("image.aws.instance_type", "%q is not an EC2 instance type (e.g. %s)", a.InstanceType, DefaultAWSInstanceType)
+	case reARMInstance.MatchString(a.InstanceType):
+		v.warnf("image.aws.instance_type", "%q is an ARM (Graviton) instance type, but the source AMIs are amd64: the build cannot start; use an x86 type such as %s", a.InstanceType, DefaultAWSInstanceType)
+	}
+	if a.SourceAMIOwner != "" && !reAMIOwner.MatchString(a.SourceAMIOwner) {
+		v.errorf("image.aws.source_ami_owner", "%q is not an AMI owner: use a 12-digit account id, self, amazon or aws-marketplace", a.SourceAMIOwner)
+	}
+	if a.SourceAMIName != "" && !reAMIName.MatchString(a.SourceAMIName) {
+		v.errorf("image.aws.source_ami_name", "%q is not an AMI name filter: use 3-128 letters, digits, spaces and ( ) [ ] . / @ _ - with * and ? as wildcards", a.SourceAMIName)
+	}
+	if a.SSHUsername != "" && !reUser.MatchString(a.SSHUsername) {
+		v.errorf("image.aws.ssh_username", "%q is not a valid user name: use up to 32 lower-case letters, digits, '_' or '-'", a.SSHUsername)
+	}
+	for _, k := range sortedKeys(a.Tags) {
+		p := report.Field("image.aws.tags", k)
+		switch {
+		case !reTagKey.MatchString(k):
+			v.errorf(p, "%q is not an AWS tag key: use 1-128 letters, digits, spaces and _ . : / = + @ -", k)
+		case strings.HasPrefix(strings.ToLower(k), "aws:"):
+			v.errorf(p, "tag keys starting with aws: are reserved by AWS")
+		case strings.HasPrefix(k, "mesosimg:"):
+			v.errorf(p, "tag %s is set by mesosimg; remove it here", k)
+		case !reTagValue.MatchString(a.Tags[k]):
+			v.errorf(p, "tag %s: %q is not an AWS tag value: use up to 256 letters, digits, spaces and _ . : / = + @ -", k, a.Tags[k])
+		}
+	}
+}
+
+func (v *validator) imageQEMU(q *ImageQEMU) {
+	if q.SourceURL != "" {
+		v.url("image.qemu.source_url", q.SourceURL)
+		if q.SourceChecksum == "" {
+			v.errorf("image.qemu.source_url", "source_url needs source_checksum: file:<URL of its SHA256SUMS> or sha256:<64 hex digits>, so Packer can verify the download")
+		}
+	}
+	switch c := q.SourceChecksum; {
+	case c == "":
+	case c == "none":
+		v.errorf("image.qemu.source_checksum", "source_checksum none would boot an unverified image: use file:<URL of its SHA256SUMS> or sha256:<64 hex digits>")
+	case strings.HasPrefix(c, "file:"):
+		v.url("image.qemu.source_checksum", strings.TrimPrefix(c, "file:"))
+	case !reChecksum.MatchString(c):
+		v.errorf("image.qemu.source_checksum", "%q is not a checksum: use file:<URL of a SHA256SUMS file>, sha256:<64 lower-case hex digits> or sha512:<128 hex digits>", c)
+	}
+	if m := q.Memory; m != nil && (*m < 512 || *m > 1048576) {
+		v.errorf("image.qemu.memory", "memory %d is out of range: use 512 to 1048576 MiB", *m)
+	}
+	if n := q.CPUs; n != nil && (*n < 1 || *n > 256) {
+		v.errorf("image.qemu.cpus", "cpus %d is out of range: use 1 to 256", *n)
+	}
+	if a := q.Accelerator; a != "" && !slices.Contains(QEMUAccelerators, a) {
+		v.errorf("image.qemu.accelerator", "unknown accelerator %q%s; valid: %s", a, didYouMean(a, QEMUAccelerators), strings.Join(QEMUAccelerators, ", "))
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/mesosimg/mesosimg/generator"
 	"github.com/mesosimg/mesosimg/output"
 	"github.com/mesosimg/mesosimg/report"
+	"github.com/mesosimg/mesosimg/secrets"
 )
 
 // Exit statuses.
@@ -42,12 +43,13 @@ Apache Mesos cluster (ZooKeeper, masters, agents, Marathon) needs to configure
 itself at first boot: cloud-init user-data, meta-data and network-config.
 
 Usage:
-  mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict]
-  mesosimg validate CLUSTER.yaml [--strict]
+  mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE]
+  mesosimg validate CLUSTER.yaml [--strict] [--secrets FILE]
   mesosimg init [FILE] [--force]      write a commented starter description (default cluster.yaml; - for stdout)
   mesosimg version
 
-CLUSTER.yaml may be - for standard input. Errors are printed as FILE:LINE:COLUMN: message.
+CLUSTER.yaml may be - for standard input. Credentials are generated on the first render into
+CLUSTER.secrets.yaml (mode 0600) beside the description and reused by every later render. Errors are printed as FILE:LINE:COLUMN: message.
 Exit status: 0 ok, 1 invalid description or failed render (DIR untouched), 2 usage error.
 `
 
@@ -115,9 +117,15 @@ func parse(fs *pflag.FlagSet, args []string, n int, optional bool, env Env) ([]s
 	return rest, true
 }
 
+// loaded is a valid description and where it came from.
+type loaded struct {
+	cluster *v1.Cluster
+	src     config.Source
+}
+
 // load reads and validates a description, printing its report. It returns nil when invalid.
-func load(arg string, strict bool, env Env) *v1.Cluster {
-	src := config.Source{Name: arg, ReadFile: os.ReadFile}
+func load(arg string, strict bool, env Env) *loaded {
+	src := config.Source{Name: arg, ReadFile: config.ReadRegularFile}
 	var err error
 	if arg == "-" {
 		src.Name = "<stdin>"
@@ -141,7 +149,56 @@ func load(arg string, strict bool, env Env) *v1.Cluster {
 	if rep.HasErrors() {
 		return nil
 	}
-	return c
+	return &loaded{cluster: c, src: src}
+}
+
+// secretsPath is where a description's credentials live: --secrets, else security.secrets_file
+// (relative to the description), else <description>.secrets.yaml beside it
+// (cluster.secrets.yaml in the working directory for standard input).
+func secretsPath(l *loaded, flag string) string {
+	if flag != "" {
+		return flag
+	}
+	if f := l.cluster.Security.SecretsFile; f != "" {
+		if filepath.IsAbs(f) {
+			return f
+		}
+		return filepath.Join(l.src.Dir, f)
+	}
+	if l.src.Name == "<stdin>" {
+		return "cluster.secrets.yaml"
+	}
+	base := filepath.Base(l.src.Name)
+	for _, ext := range []string{".yaml", ".yml"} {
+		base = strings.TrimSuffix(base, ext)
+	}
+	return filepath.Join(l.src.Dir, base+".secrets.yaml")
+}
+
+// loadSecrets reads the credentials file, printing positioned problems; create fills in
+// what is missing (the caller saves the bundle when changed is true).
+func loadSecrets(path string, create bool, env Env) (b *secrets.Bundle, changed, ok bool) {
+	b, exists, rep, err := secrets.Load(path)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "%s: %v\n", path, err)
+		return nil, false, false
+	}
+	fmt.Fprint(env.Stderr, rep.Format(path))
+	if rep.HasErrors() {
+		return nil, false, false
+	}
+	if !create {
+		return b, false, true
+	}
+	changed, err = b.Fill(secrets.Reader)
+	if err != nil {
+		fmt.Fprintf(env.Stderr, "%s: %v\n", path, err)
+		return nil, false, false
+	}
+	if changed && exists {
+		fmt.Fprintf(env.Stderr, "%s: adding missing credentials\n", path)
+	}
+	return b, changed, true
 }
 
 func readLimited(name string) ([]byte, error) {
@@ -163,11 +220,16 @@ func readLimited(name string) ([]byte, error) {
 func runValidate(args []string, env Env) int {
 	fs := newFlags("validate", env)
 	strict := fs.Bool("strict", false, "treat warnings as errors")
+	secretsFile := fs.String("secrets", "", "credentials file (default <description>.secrets.yaml beside it)")
 	rest, ok := parse(fs, args, 1, false, env)
 	if !ok {
 		return ExitUsage
 	}
-	if load(rest[0], *strict, env) == nil {
+	l := load(rest[0], *strict, env)
+	if l == nil {
+		return ExitInvalid
+	}
+	if _, _, ok := loadSecrets(secretsPath(l, *secretsFile), false, env); !ok {
 		return ExitInvalid
 	}
 	return ExitOK
@@ -179,6 +241,7 @@ func runRender(args []string, env Env) int {
 	formats := fs.String("format", "", "comma-separated formats to render (default all): "+formatNames())
 	force := fs.Bool("force", false, "replace DIR even if it was not written by mesosimg")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
+	secretsFile := fs.String("secrets", "", "credentials file, created 0600 on the first render and reused (default <description>.secrets.yaml beside it)")
 	rest, ok := parse(fs, args, 1, false, env)
 	if !ok {
 		return ExitUsage
@@ -203,19 +266,34 @@ func runRender(args []string, env Env) int {
 		return ExitUsage
 	}
 	opts.Epoch = epoch
-	c := load(rest[0], *strict, env)
-	if c == nil {
+	l := load(rest[0], *strict, env)
+	if l == nil {
 		return ExitInvalid
 	}
+	secPath := secretsPath(l, *secretsFile)
+	bundle, changed, ok := loadSecrets(secPath, true, env)
+	if !ok {
+		return ExitInvalid
+	}
+	opts.Secrets = bundle
 	dir, err := output.Begin(*out, *force)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
 		return ExitInvalid
 	}
-	if err := generator.Generate(c, opts, dir.Add); err != nil {
+	if err := generator.Generate(l.cluster, opts, dir.Add); err != nil {
 		dir.Abort()
 		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
 		return ExitInvalid
+	}
+	if changed {
+		// Saved before the output lands, so no output ever holds credentials its file lacks.
+		if err := secrets.Save(secPath, bundle); err != nil {
+			dir.Abort()
+			fmt.Fprintf(env.Stderr, "mesosimg render: saving credentials: %v (choose a writable place with --secrets FILE)\n", err)
+			return ExitInvalid
+		}
+		fmt.Fprintf(env.Stderr, "wrote credentials to %s (mode 0600): keep it private and beside the description; renders reuse it\n", secPath)
 	}
 	if err := dir.Commit(); err != nil {
 		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)

@@ -8,7 +8,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/mesosimg/mesosimg/internal/cli"
@@ -24,8 +26,15 @@ func run(t *testing.T, stdin string, args ...string) result {
 	return runEnv(t, map[string]string{}, stdin, args...)
 }
 
+// secretsFiles gives each test its own credentials file, so no test writes into the repository.
+var secretsFiles sync.Map
+
 func runEnv(t *testing.T, env map[string]string, stdin string, args ...string) result {
 	t.Helper()
+	if len(args) > 0 && (args[0] == "render" || args[0] == "validate") && !slices.Contains(args, "--secrets") {
+		path, _ := secretsFiles.LoadOrStore(t.Name(), filepath.Join(t.TempDir(), "test.secrets.yaml"))
+		args = append(args, "--secrets", path.(string))
+	}
 	var out, errb bytes.Buffer
 	code := cli.Run(args, cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return env[k] }})
 	return result{code, out.String(), errb.String()}
@@ -118,13 +127,14 @@ func TestRenderWritesLayout(t *testing.T) {
 	if r := run(t, "", "render", example, "-o", dir); r.code != 0 {
 		t.Fatalf("render: %+v", r)
 	}
+	// user-data and the seeds hold credentials: 0600; the rest 0644.
 	for _, node := range []string{"master1", "agent1"} {
-		for _, f := range []string{"user-data", "meta-data", "network-config"} {
+		for f, mode := range map[string]os.FileMode{"user-data": 0o600, "meta-data": 0o644, "network-config": 0o644, "seed.iso": 0o600, "seed-vfat.img": 0o600} {
 			info, err := os.Stat(filepath.Join(dir, "nodes", node, f))
 			if err != nil {
 				t.Errorf("missing %s/%s: %v", node, f, err)
-			} else if info.Mode().Perm() != 0o644 {
-				t.Errorf("%s/%s mode %v", node, f, info.Mode())
+			} else if info.Mode().Perm() != mode {
+				t.Errorf("%s/%s mode %v; want %v", node, f, info.Mode(), mode)
 			}
 		}
 	}
@@ -245,7 +255,7 @@ func TestBinaryExitCodes(t *testing.T) {
 		{[]string{"validate", example}, 0},
 		{[]string{"validate", "testdata/does-not-exist.yaml"}, 1},
 		{[]string{"render", example}, 2},
-		{[]string{"render", example, "-o", filepath.Join(t.TempDir(), "o")}, 0},
+		{[]string{"render", example, "-o", filepath.Join(t.TempDir(), "o"), "--secrets", filepath.Join(t.TempDir(), "s.yaml")}, 0},
 	} {
 		err := exec.Command(bin, tc.args...).Run()
 		code := 0
@@ -301,5 +311,57 @@ func TestFormatRestrictsOutput(t *testing.T) {
 	entries, _ := os.ReadDir(filepath.Join(dir, "nodes", "master1"))
 	if len(entries) != 1 || entries[0].Name() != "seed.iso" {
 		t.Errorf("--format iso wrote %v", entries)
+	}
+}
+
+// TestSecretsFile: the first render creates the credentials file 0600, later renders reuse it
+// (identical output), validate never creates it, and a world-readable one is refused.
+func TestSecretsFile(t *testing.T) {
+	dir := t.TempDir()
+	desc := filepath.Join(dir, "prod.yaml")
+	data, _ := os.ReadFile(example)
+	os.WriteFile(desc, data, 0o644)
+	secretsPath := filepath.Join(dir, "prod.secrets.yaml")
+	if r := run(t, "", "validate", desc, "--secrets", secretsPath); r.code != 0 {
+		t.Fatalf("validate: %+v", r)
+	}
+	if _, err := os.Stat(secretsPath); err == nil {
+		t.Fatal("validate created the secrets file")
+	}
+	out1, out2 := filepath.Join(dir, "o1"), filepath.Join(dir, "o2")
+	// Without --secrets the default is <description>.secrets.yaml beside it.
+	var out, errb bytes.Buffer
+	code := cli.Run([]string{"render", desc, "-o", out1}, cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
+	if code != 0 || !strings.Contains(errb.String(), "wrote credentials to "+secretsPath) {
+		t.Fatalf("render: %d %s", code, errb.String())
+	}
+	info, err := os.Stat(secretsPath)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets file: %v %v", info, err)
+	}
+	secret, _ := os.ReadFile(secretsPath)
+	if r := run(t, "", "render", desc, "-o", out2, "--secrets", secretsPath); r.code != 0 || strings.Contains(r.stderr, "wrote credentials") {
+		t.Fatalf("second render: %+v", r)
+	}
+	if a, b := snapshot(t, out1), snapshot(t, out2); len(a) == 0 || fmt.Sprint(a) != fmt.Sprint(b) {
+		t.Error("renders with the same secrets file differ")
+	}
+	if again, _ := os.ReadFile(secretsPath); !bytes.Equal(again, secret) {
+		t.Error("a render rewrote an existing complete secrets file")
+	}
+	// No credential reaches the terminal.
+	for _, line := range strings.Split(string(secret), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), "secret: "); ok && k == "" && strings.Contains(errb.String()+out.String(), v) {
+			t.Errorf("a secret was printed")
+		}
+	}
+	os.Chmod(secretsPath, 0o644)
+	if r := run(t, "", "render", desc, "-o", out2, "--secrets", secretsPath); r.code != cli.ExitInvalid || !strings.Contains(r.stderr, "chmod 600") {
+		t.Errorf("world-readable secrets file accepted: %+v", r)
+	}
+	os.Chmod(secretsPath, 0o600)
+	os.WriteFile(secretsPath, []byte("mesos_agent:\n  secret: short\n"), 0o600)
+	if r := run(t, "", "render", desc, "-o", out2, "--secrets", secretsPath); r.code != cli.ExitInvalid || !strings.Contains(r.stderr, secretsPath+":2:11: mesos_agent.secret: secret must be at least 8") {
+		t.Errorf("weak secret accepted: %+v", r)
 	}
 }

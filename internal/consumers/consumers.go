@@ -285,3 +285,17 @@ func mustRead(t testing.TB, path string) []byte {
 	}
 	return b
 }
+
+// NftCheck has nftables parse and check a ruleset without loading it (`nft -c -f`).
+func NftCheck(t testing.TB, name, ruleset string) error {
+	t.Helper()
+	needPkg(t, map[string]string{"nft": "nftables"})
+	path := filepath.Join(t.TempDir(), "nftables.conf")
+	if err := os.WriteFile(path, []byte(ruleset), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("nft", "-c", "-f", path).CombinedOutput(); err != nil {
+		return fmt.Errorf("nft -c -f (%s): %v\n%s", name, err, out)
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package cloudinit
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
@@ -38,7 +39,37 @@ func Render(n *plan.Node) (Files, error) {
 	for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
 		secret = secret || f.Secret
 	}
-	return Files{UserData: append([]byte(Header), ud...), MetaData: md, NetworkConfig: nc, Secret: secret}, nil
+	userData := append([]byte(Header), ud...)
+	if len(userData) > MaxUserData {
+		if userData, err = Gzip(userData); err != nil {
+			return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
+		}
+		if len(userData) > MaxUserData {
+			return Files{}, fmt.Errorf("node %s: user-data is %d bytes even gzip-compressed; EC2 accepts at most %d "+
+				"(list fewer hosts with network.etc_hosts: control-plane)", n.Name, len(userData), MaxUserData)
+		}
+	}
+	return Files{UserData: userData, MetaData: md, NetworkConfig: nc, Secret: secret}, nil
+}
+
+// MaxUserData is EC2's user-data limit (before base64). Larger user-data is gzip-compressed,
+// which cloud-init recognises and expands, on every datasource.
+const MaxUserData = 16384
+
+// Gzip compresses deterministically: no file name, no time stamp.
+func Gzip(data []byte) ([]byte, error) {
+	var b bytes.Buffer
+	w, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := w.Write(data); err != nil {
+		return nil, err
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 func marshal(v any) ([]byte, error) {

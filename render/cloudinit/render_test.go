@@ -1,0 +1,72 @@
+package cloudinit_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render/cloudinit"
+	"github.com/mesosimg/mesosimg/secrets"
+)
+
+func bigPlan(t *testing.T, nodes int) *plan.Cluster {
+	c := &v1.Cluster{Cluster: "big", Network: v1.Network{EtcHosts: v1.EtcHostsAll, DNS: []string{"10.0.0.2"}}}
+	for i := 0; i < nodes; i++ {
+		roles := []string{"agent"}
+		if i == 0 {
+			roles = []string{"zookeeper", "master"}
+		}
+		c.Nodes = append(c.Nodes, v1.Node{Name: fmt.Sprintf("node-with-a-long-name-%05d", i), IP: fmt.Sprintf("10.1.%d.%d", i/250, 1+i%250), Roles: roles})
+	}
+	v1.ApplyDefaults(c)
+	p, err := plan.Build(c, secrets.Fixed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestLargeUserDataIsGzipped: past EC2's 16 KB the user-data is gzip (which cloud-init expands)
+// and expands to the same cloud-config.
+func TestLargeUserDataIsGzipped(t *testing.T) {
+	p := bigPlan(t, 600)
+	n := p.Node(1)
+	files, err := cloudinit.Render(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ud := files.UserData
+	if len(ud) > cloudinit.MaxUserData || !bytes.HasPrefix(ud, []byte{0x1f, 0x8b}) {
+		t.Fatalf("user-data is %d bytes, gzip: %v", len(ud), bytes.HasPrefix(ud, []byte{0x1f, 0x8b}))
+	}
+	r, err := gzip.NewReader(bytes.NewReader(ud))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(r)
+	if !bytes.HasPrefix(plain, []byte(cloudinit.Header)) || !strings.Contains(string(plain), "node-with-a-long-name-00599") {
+		t.Errorf("gzip does not hold the cloud-config")
+	}
+	again, _ := cloudinit.Render(&n)
+	if !bytes.Equal(again.UserData, ud) {
+		t.Error("gzip output is not deterministic")
+	}
+	small := bigPlan(t, 2).Node(1)
+	if f, _ := cloudinit.Render(&small); !bytes.HasPrefix(f.UserData, []byte(cloudinit.Header)) {
+		t.Error("small user-data must stay plain text")
+	}
+}
+
+func TestHugeUserDataFails(t *testing.T) {
+	p := bigPlan(t, 9000)
+	n := p.Node(1)
+	_, err := cloudinit.Render(&n)
+	if err == nil || !strings.Contains(err.Error(), "node node-with-a-long-name-00001: user-data is") || !strings.Contains(err.Error(), "etc_hosts: control-plane") {
+		t.Errorf("got %v", err)
+	}
+}
