@@ -111,6 +111,9 @@ func Load(src Source) (*v1.Cluster, report.Report) {
 		}
 	}
 	resolveKeyFiles(&c, src, &rep)
+	if !rep.HasErrors() {
+		resolveTLS(&c, src, &rep)
+	}
 	rep.Correlate(positions.Lookup)
 	rep.Sort()
 	capErrors(&rep)
@@ -133,9 +136,24 @@ func underBad(path string, bad map[string]bool) bool {
 	}
 }
 
-// maxMessage bounds one message, in bytes (a safety net: messages quote values,
-// and a value may be megabytes long).
-const maxMessage = 1000
+// maxMessage and maxPath bound one message and one path, in bytes (a safety net:
+// messages quote values and paths name keys, either may be megabytes long).
+const (
+	maxMessage = 1000
+	maxPath    = 200
+)
+
+// cut shortens s to at most max bytes (and a note of how many were left out).
+func cut(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	end := max
+	for end > 0 && !utf8.RuneStart(s[end]) {
+		end--
+	}
+	return s[:end] + fmt.Sprintf("… (%d more bytes)", len(s)-end)
+}
 
 // capErrors keeps the first MaxErrors errors (and the warnings before them) and
 // replaces the rest by one error saying how many were left out, so a hostile
@@ -144,17 +162,6 @@ const maxMessage = 1000
 // invisible formatting characters (a key "x\nc.yaml:1:1: forged" or one with a
 // right-to-left override) so that each finding prints as the one line it is.
 func capErrors(rep *report.Report) {
-	for i, e := range rep.Entries {
-		rep.Entries[i].Path, rep.Entries[i].Message = printable(e.Path), printable(e.Message)
-		e = rep.Entries[i]
-		if len(e.Message) > maxMessage {
-			cut := maxMessage
-			for cut > 0 && !utf8.RuneStart(e.Message[cut]) {
-				cut--
-			}
-			rep.Entries[i].Message = e.Message[:cut] + fmt.Sprintf("… (%d more bytes)", len(e.Message)-cut)
-		}
-	}
 	n := 0
 	for i, e := range rep.Entries {
 		if e.Severity != report.Error {
@@ -171,7 +178,11 @@ func capErrors(rep *report.Report) {
 		}
 		rep.Entries = append(rep.Entries[:i:i], report.Entry{Severity: report.Error, Pos: e.Pos,
 			Message: fmt.Sprintf("too many errors: %d more from here on are not shown; fix the ones above first", rest)})
-		return
+		break
+	}
+	for i, e := range rep.Entries {
+		rep.Entries[i].Path = cut(printable(e.Path), maxPath)
+		rep.Entries[i].Message = cut(printable(e.Message), maxMessage)
 	}
 }
 

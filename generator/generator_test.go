@@ -2,9 +2,11 @@ package generator_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -19,6 +21,7 @@ import (
 	"github.com/mesosimg/mesosimg/generator"
 	"github.com/mesosimg/mesosimg/internal/consumers"
 	"github.com/mesosimg/mesosimg/internal/golden"
+	"github.com/mesosimg/mesosimg/render/cloudinit"
 	"github.com/mesosimg/mesosimg/secrets"
 )
 
@@ -75,9 +78,18 @@ func TestGolden(t *testing.T) {
 			want := map[string]bool{}
 			for _, f := range render(t, tc.path) {
 				p, data := filepath.FromSlash(f.Path), f.Data
-				if isImage(p) {
+				switch {
+				case isImage(p):
 					// Images are kept as their digest; their content is checked by the real readers.
 					p, data = p+".sha256", []byte(fmt.Sprintf("%x\n", sha256.Sum256(data)))
+				case bytes.HasPrefix(data, []byte{0x1f, 0x8b}):
+					// gzip user-data (over 16 KB) is kept expanded, so a change reads as a diff.
+					r, err := gzip.NewReader(bytes.NewReader(data))
+					if err != nil {
+						t.Fatal(err)
+					}
+					plain, _ := io.ReadAll(r)
+					p, data = p+".gunzipped", plain
 				}
 				golden.Assert(t, filepath.Join(dir, p), data)
 				want[p] = true
@@ -141,6 +153,25 @@ func TestRealConsumers(t *testing.T) {
 }
 
 func checkUserData(t *testing.T, path string, data []byte) {
+	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
+		// Over EC2's 16 KB: gzip, which cloud-init expands before reading; check what it reads.
+		if len(data) > cloudinit.MaxUserData {
+			t.Errorf("%s: %d bytes gzipped, over %d", path, len(data), cloudinit.MaxUserData)
+		}
+		r, err := gzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		plain, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		path += ".plain"
+		if err := os.WriteFile(path, plain, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		data = plain
+	}
 	if !bytes.HasPrefix(data, []byte("#cloud-config\n")) {
 		t.Errorf("%s does not start with #cloud-config", path)
 	}

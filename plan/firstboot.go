@@ -31,6 +31,8 @@ func (p *Cluster) firstBoot(n *Node) string {
 			check = fmt.Sprintf("zk_ok %s %d", templates.ShellQuote(s.Check.Host), s.Check.Port)
 		case "nftables":
 			check = "nft_ok"
+		case "https":
+			check = fmt.Sprintf("https_ok %s %d %s", templates.ShellQuote(s.Check.Host), s.Check.Port, templates.ShellQuote(s.Check.Path))
 		case "http":
 			check = fmt.Sprintf("http_ok %s %d %s", templates.ShellQuote(s.Check.Host), s.Check.Port, templates.ShellQuote(s.Check.Path))
 		}
@@ -54,6 +56,8 @@ func (p *Cluster) firstBoot(n *Node) string {
 		"Services":        services,
 		"Masters":         masters,
 		"MasterPort":      *c.Mesos.Master.Port,
+		"TLS":             c.Security.TLS != nil,
+		"TLSCA":           TLSCAPath,
 	}
 	if n.Roles.Marathon && c.Marathon.Runtime == v1.RuntimeTarball && c.Install.Method == v1.MethodApt {
 		data["Tarball"] = c.Marathon.Tarball

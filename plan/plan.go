@@ -364,7 +364,7 @@ func (p *Cluster) node(n *v1.Node) Node {
 	if out.Roles.Master {
 		out.Files = append(out.Files, flagFiles(MasterDir, p.masterFlags(n))...)
 		out.Services = append(out.Services, Service{Unit: "mesos-master",
-			Check: Check{Kind: "http", Host: n.IP, Port: *c.Mesos.Master.Port, Path: "/health"}})
+			Check: Check{Kind: p.mesosCheck(), Host: n.IP, Port: *c.Mesos.Master.Port, Path: "/health"}})
 	}
 	if out.Roles.Agent {
 		out.Files = append(out.Files, flagFiles(AgentDir, p.agentFlags(n, agent))...)
@@ -372,9 +372,10 @@ func (p *Cluster) node(n *v1.Node) Node {
 		out.Files = append(out.Files, mapFiles(AgentDir+"/attributes", agent.Attributes)...)
 		out.Services = append(out.Services, Service{Unit: "mesos-agent", WaitForMasters: !out.Roles.Master,
 			NeedsDocker: contains(agent.Containerizers, "docker"),
-			Check:       Check{Kind: "http", Host: n.IP, Port: *c.Mesos.Agent.Port, Path: "/health"}})
+			Check:       Check{Kind: p.mesosCheck(), Host: n.IP, Port: *c.Mesos.Agent.Port, Path: "/health"}})
 	}
 	out.Files = append(out.Files, p.credentialFiles(out.Roles)...)
+	out.Files = append(out.Files, p.tlsFiles(n, out.Roles)...)
 	if out.Roles.Marathon {
 		out.Files = append(out.Files, p.marathonFiles(n)...)
 		out.Services = append(out.Services, Service{Unit: "marathon",
@@ -397,6 +398,14 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// mesosCheck is the readiness probe of Mesos daemons: HTTPS when libprocess speaks TLS.
+func (p *Cluster) mesosCheck() string {
+	if p.Description.Security.TLS != nil {
+		return "https"
+	}
+	return "http"
 }
 
 // hostsFor lists the cluster's hosts, plus the node itself when etc_hosts leaves it out.
@@ -477,6 +486,9 @@ func (p *Cluster) packages(r Roles, needsDocker bool) []Package {
 	}
 	if v1.On(p.Description.Security.Firewall) {
 		out = append(out, Package{Name: "nftables"})
+	}
+	if p.Description.Security.TLS != nil && (r.Master || r.Agent) {
+		out = append(out, Package{Name: "curl"}) // the readiness check speaks TLS
 	}
 	if r.Marathon && p.Description.Marathon.Runtime == v1.RuntimeTarball {
 		out = append(out, pkg(in.Java), Package{Name: "curl"})
@@ -615,6 +627,9 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 		// Marathon reads the whole file as the secret: no trailing newline.
 		files = append(files, p.secretFile(MarathonSecretPath, p.Secrets.MesosMarathon.Secret))
 	}
+	if c.Security.TLS != nil {
+		env = append(env, tlsEnv()...)
+	}
 	if v1.On(c.Security.MarathonHTTPAuth) {
 		env = append(env, flag{name: "MARATHON_HTTP_CREDENTIALS", value: p.Secrets.MarathonHTTP.Name + ":" + p.Secrets.MarathonHTTP.Secret})
 	}
@@ -642,7 +657,7 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 		envFile = p.secretFile(MarathonEnv, b.String())
 	}
 	return append([]File{envFile,
-		{Path: MarathonUnit, Mode: 0o644, Content: render(unit, map[string]any{"Node": n.Name, "Cluster": c.Cluster, "Image": m.Image, "Secrets": v1.On(c.Security.MesosAuthentication)})},
+		{Path: MarathonUnit, Mode: 0o644, Content: render(unit, map[string]any{"Node": n.Name, "Cluster": c.Cluster, "Image": m.Image, "Secrets": v1.On(c.Security.MesosAuthentication), "TLS": c.Security.TLS != nil})},
 	}, files...)
 }
 

@@ -340,3 +340,50 @@ func TestSecurityOff(t *testing.T) {
 		t.Errorf("zookeeper_auth off, yet %s", p.ZKMesosAuth)
 	}
 }
+
+func TestTLS(t *testing.T) {
+	c := &v1.Cluster{Cluster: "x", Security: v1.Security{TLS: &v1.TLS{CA: "CA PEM\n", Certs: map[string]v1.NodeCert{
+		"m1": {Cert: "M1 CERT\n", Key: "M1 KEY\n"}, "a1": {Cert: "A1 CERT\n", Key: "A1 KEY\n"},
+	}}}}
+	c.Nodes = []v1.Node{
+		{Name: "m1", IP: "10.0.0.1", Roles: []string{"zookeeper", "master", "marathon"}},
+		{Name: "a1", IP: "10.0.0.2", Roles: []string{"agent"}},
+	}
+	v1.ApplyDefaults(c)
+	p, err := plan.Build(c, secrets.Fixed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, a := p.Node(0), p.Node(1)
+	if got := file(t, a, plan.TLSKeyPath); got != "A1 KEY\n" {
+		t.Errorf("agent key = %q", got)
+	}
+	for _, f := range a.Files {
+		if f.Path == plan.TLSKeyPath && (f.Mode != 0o600 || !f.Secret) {
+			t.Errorf("TLS key mode %v", f.Mode)
+		}
+	}
+	if got := file(t, m, plan.TLSCAPath); got != "CA PEM\n" {
+		t.Errorf("CA = %q", got)
+	}
+	env := file(t, m, plan.MesosDefaults)
+	for _, line := range []string{"export LIBPROCESS_SSL_ENABLED=true\n", "export LIBPROCESS_SSL_SUPPORT_DOWNGRADE=false\n", "export LIBPROCESS_SSL_VERIFY_SERVER_CERT=true\n"} {
+		if !strings.Contains(env, line) {
+			t.Errorf("/etc/default/mesos lacks %q", line)
+		}
+	}
+	if !strings.Contains(file(t, m, plan.MarathonEnv), "LIBPROCESS_SSL_CA_FILE=/etc/mesos/ssl/ca.pem\n") {
+		t.Error("Marathon's Mesos client does not speak TLS")
+	}
+	if !strings.Contains(file(t, m, plan.MarathonUnit), "-v /etc/mesos/ssl:/etc/mesos/ssl:ro") {
+		t.Error("the Marathon container cannot read the TLS material")
+	}
+	for _, s := range m.Services {
+		if s.Unit == "mesos-master" && s.Check.Kind != "https" {
+			t.Errorf("master readiness check is %s, not https", s.Check.Kind)
+		}
+	}
+	if !strings.Contains(file(t, a, plan.FirstBootPath), "https_ok '10.0.0.2' 5051 '/health'") {
+		t.Error("agent readiness does not use TLS")
+	}
+}

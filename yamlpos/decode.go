@@ -28,14 +28,18 @@ const MaxErrors = 200
 // maxDepth bounds nesting (through aliases and merge keys too).
 const maxDepth = 64
 
-// A decode handles at most MaxValues values, written out or repeated through
-// aliases and merge keys (a 10,000-node description holds about 300,000), and
-// aliases repeat at most MaxAliasBytes bytes of text: a "billion laughs" whose
-// few lines expand to billions of values, or one long text repeated a million
-// times, stops with one error after a bounded amount of work.
+// A decode handles at most MaxValues values (a 10,000-node description holds
+// about 300,000), of which aliases and merge keys may repeat at most
+// MaxAliasValues plus AliasRatio times as many as the description writes out,
+// and at most MaxAliasBytes bytes of text: enough to share settings across
+// every node, but a "billion laughs" whose few lines expand to billions of
+// values, or one long text repeated a million times, stops with one error
+// after a bounded amount of work.
 const (
-	MaxValues     = 1_000_000
-	MaxAliasBytes = 8 << 20
+	MaxValues      = 1_000_000
+	MaxAliasValues = 100_000
+	AliasRatio     = 10
+	MaxAliasBytes  = 8 << 20
 )
 
 // Messages of the errors after which a decode stops early.
@@ -63,8 +67,18 @@ func Decode(n *yaml.Node, out any) (Positions, report.Report) {
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		panic("yamlpos: Decode needs a non-nil pointer")
 	}
+	d.maxAliased = MaxAliasValues + AliasRatio*written(n)
 	d.value(n, v.Elem(), "", 0)
 	return d.pos, d.rep
+}
+
+// written counts the values a node tree writes out (an alias counts once, unfollowed).
+func written(n *yaml.Node) int {
+	count := 1
+	for _, c := range n.Content {
+		count += written(c)
+	}
+	return count
 }
 
 // Stopped reports whether a decode gave up early (too many errors or values), so
@@ -83,8 +97,20 @@ type decoder struct {
 	errs    int
 	stopped bool
 	// values counts the values decoded; aliased > 0 while decoding a value reached
-	// through an alias or merge key, whose text is counted in aliasBytes.
-	values, aliased, aliasBytes int
+	// through an alias or merge key, counted in aliasValues and aliasBytes.
+	values, aliased, aliasValues, aliasBytes, maxAliased int
+	// alias and aliasPath are the outermost alias (or merge key) being expanded: where a
+	// bomb is reported, rather than deep inside the anchored value it repeats.
+	alias     *yaml.Node
+	aliasPath string
+}
+
+// enter marks the start of an expansion through alias node n at path.
+func (d *decoder) enter(n *yaml.Node, path string) {
+	if d.aliased == 0 {
+		d.alias, d.aliasPath = n, path
+	}
+	d.aliased++
 }
 
 func posOf(n *yaml.Node) report.Pos { return report.Pos{Line: n.Line, Column: n.Column} }
@@ -92,15 +118,21 @@ func posOf(n *yaml.Node) report.Pos { return report.Pos{Line: n.Line, Column: n.
 // count charges a value to the budget; false stops decoding.
 func (d *decoder) count(n *yaml.Node, path string) bool {
 	d.values++
-	if d.aliased > 0 && n.Kind == yaml.ScalarNode {
-		d.aliasBytes += len(n.Value)
+	if d.aliased > 0 {
+		d.aliasValues++
+		if n.Kind == yaml.ScalarNode {
+			d.aliasBytes += len(n.Value)
+		}
 	}
 	switch {
 	case d.values > MaxValues:
 		d.fatalf(n, path, "%s: the description holds more than %d values, written out or repeated through aliases; stopping", tooManyValues, MaxValues)
 		return false
+	case d.aliasValues > d.maxAliased:
+		d.fatalf(d.alias, d.aliasPath, "%s: aliases repeat more than %d values (%d plus %d times the values written out); write the values out instead; stopping", tooManyValues, d.maxAliased, MaxAliasValues, AliasRatio)
+		return false
 	case d.aliasBytes > MaxAliasBytes:
-		d.fatalf(n, path, "%s: aliases repeat more than %d bytes of text; write the values out instead; stopping", tooManyValues, MaxAliasBytes)
+		d.fatalf(d.alias, d.aliasPath, "%s: aliases repeat more than %d bytes of text; write the values out instead; stopping", tooManyValues, MaxAliasBytes)
 		return false
 	}
 	return true
@@ -170,10 +202,10 @@ func (d *decoder) value(n *yaml.Node, v reflect.Value, path string, depth int) {
 			d.errorf(n, path, "alias nests too deep")
 			return
 		}
+		d.enter(n, path)
+		defer func() { d.aliased-- }()
 		n = n.Alias
 		depth++
-		d.aliased++
-		defer func() { d.aliased-- }()
 	}
 	if depth > maxDepth {
 		d.errorf(n, path, "value nests too deep (more than %d levels)", maxDepth)
@@ -267,8 +299,8 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string, depth in
 			return // and skip the suggestions for a million unknown keys
 		}
 		k, val := p.k, p.v
-		if p.merged {
-			d.aliased++
+		if p.via != nil {
+			d.enter(p.via, report.Field(path, "<<"))
 		}
 		if idx, ok := fields[k.Value]; !ok {
 			d.errorf(k, report.Field(path, k.Value), "unknown key %s%s", Quote(k.Value), suggest(k.Value, v.Type()))
@@ -276,16 +308,16 @@ func (d *decoder) structure(n *yaml.Node, v reflect.Value, path string, depth in
 			d.value(val, v.Field(idx), report.Field(path, k.Value), depth+1)
 			d.keyPos(k, val, report.Field(path, k.Value))
 		}
-		if p.merged {
+		if p.via != nil {
 			d.aliased--
 		}
 	}
 }
 
-// pair is a key and its value in a mapping; merged pairs come from a merge key (<<).
+// pair is a key and its value in a mapping; via is the merge key (<<) of the
+// mapping that brought it, nil for the mapping's own keys.
 type pair struct {
-	k, v   *yaml.Node
-	merged bool
+	k, v, via *yaml.Node
 }
 
 // pairs lists the keys of mapping n: its own, each once, then those its merge
@@ -297,17 +329,18 @@ func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.ScalarNode && k.Tag == "!!merge" {
-			merges = append(merges, pair{k, val, true})
+			merges = append(merges, pair{k, val, k})
 			continue
 		}
 		if d.key(k, path, seen) {
-			own = append(own, pair{k, val, false})
+			own = append(own, pair{k, val, nil})
 		}
 	}
 	if len(merges) == 0 || d.stopped {
 		return own
 	}
 	out := own
+	var via *yaml.Node
 	var merge func(k, val *yaml.Node, depth int)
 	merge = func(k, val *yaml.Node, depth int) {
 		for val.Kind == yaml.AliasNode && val.Alias != nil && depth <= maxDepth {
@@ -335,7 +368,7 @@ func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 				}
 				if _, set := seen[mk.Value]; !set {
 					seen[mk.Value] = mk.Line
-					out = append(out, pair{mk, mv, true})
+					out = append(out, pair{mk, mv, via})
 				}
 			}
 		case val.Kind == yaml.SequenceNode && k.Tag == "!!merge":
@@ -355,7 +388,10 @@ func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 		}
 	}
 	for _, m := range merges {
+		via = m.k
+		d.enter(via, report.Field(path, "<<"))
 		merge(m.k, m.v, depth)
+		d.aliased--
 	}
 	return out
 }
@@ -388,13 +424,13 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string, depth int)
 		if d.stopped {
 			break
 		}
-		if p.merged {
-			d.aliased++
+		if p.via != nil {
+			d.enter(p.via, report.Field(path, "<<"))
 		}
 		elem := reflect.New(v.Type().Elem()).Elem()
 		d.value(p.v, elem, report.Field(path, p.k.Value), depth+1)
 		m.SetMapIndex(reflect.ValueOf(p.k.Value).Convert(v.Type().Key()), elem)
-		if p.merged {
+		if p.via != nil {
 			d.aliased--
 		}
 	}

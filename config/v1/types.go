@@ -226,6 +226,28 @@ type Security struct {
 	// SecretsFile holds the generated credentials (0600), created on the first render and reused;
 	// default <description name>.secrets.yaml beside the description.
 	SecretsFile string `yaml:"secrets_file"`
+	// TLS, when given, makes every Mesos daemon and Marathon's Mesos client speak TLS (LIBPROCESS_SSL_*).
+	TLS *TLS `yaml:"tls"`
+}
+
+// TLS names the certificates of the cluster: one CA and, per node, a certificate whose
+// subjectAltName holds the node's IP, with its key.
+type TLS struct {
+	// CAFile is the PEM CA certificate that signed every node certificate, relative to the description.
+	CAFile string `yaml:"ca_file"`
+	// CertDir holds <node>.pem (certificate) and <node>-key.pem (private key) for every node,
+	// relative to the description.
+	CertDir string `yaml:"cert_dir"`
+
+	// CA is CAFile's content, read by the loader.
+	CA string `yaml:"-"`
+	// Certs are the nodes' certificates and keys by node name, read by the loader.
+	Certs map[string]NodeCert `yaml:"-"`
+}
+
+// NodeCert is one node's PEM certificate and private key.
+type NodeCert struct {
+	Cert, Key string
 }
 
 // Image configures the Packer templates that bake the cluster's packages into one base image

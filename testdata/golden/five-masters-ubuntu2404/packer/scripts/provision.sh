@@ -87,6 +87,7 @@ packages=(
 	'zookeeperd'"${ZOOKEEPER_VERSION:+=$ZOOKEEPER_VERSION}"
 	'aventer-mesos'"${MESOS_VERSION:+=$MESOS_VERSION}"
 	'nftables'
+	'curl'
 	'default-jre-headless'"${JAVA_VERSION:+=$JAVA_VERSION}"
 	'curl'
 	'cloud-init'
@@ -118,4 +119,4 @@ apt-get clean
 # Every machine started from the image gets its own identity and runs its own user-data.
 truncate -s 0 /etc/machine-id
 cloud-init clean --logs --seed
-say "image of five provisioned: zookeeperd aventer-mesos nftables default-jre-headless curl cloud-init marathon-tarball"
+say "image of five provisioned: zookeeperd aventer-mesos nftables curl default-jre-headless curl cloud-init marathon-tarball"
