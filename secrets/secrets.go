@@ -5,10 +5,10 @@
 package secrets
 
 import (
-	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/mesosimg/mesosimg/internal/yamlout"
 	"io"
 	"io/fs"
 	"os"
@@ -143,17 +143,11 @@ const header = "# mesosimg secrets: generated credentials of this cluster. Keep 
 
 // Marshal writes the bundle as YAML with a header.
 func (b *Bundle) Marshal() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(header)
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(b); err != nil {
+	data, err := yamlout.Marshal(b)
+	if err != nil {
 		return nil, err
 	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return append([]byte(header), data...), nil
 }
 
 // Parse reads a secrets file's text; the report holds positioned findings.

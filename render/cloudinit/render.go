@@ -4,8 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-
-	"go.yaml.in/yaml/v3"
+	"github.com/mesosimg/mesosimg/internal/yamlout"
 
 	"github.com/mesosimg/mesosimg/plan"
 )
@@ -72,18 +71,7 @@ func Gzip(data []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func marshal(v any) ([]byte, error) { return yamlout.Marshal(v) }
 
 // UserData builds the cloud-config of node n.
 func UserData(n *plan.Node) CloudConfig {

@@ -1,11 +1,9 @@
 package packer
 
 import (
-	"bytes"
 	"fmt"
+	"github.com/mesosimg/mesosimg/internal/yamlout"
 	"strings"
-
-	"go.yaml.in/yaml/v3"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
@@ -168,18 +166,7 @@ func buildSeed(im *plan.Image) (userData, metaData []byte, err error) {
 	return userData, metaData, err
 }
 
-func marshal(v any) ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
-}
+func marshal(v any) ([]byte, error) { return yamlout.Marshal(v) }
 
 // readmeData is what README.md.tmpl shows.
 func readmeData(im *plan.Image) map[string]any {
