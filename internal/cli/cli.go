@@ -100,21 +100,23 @@ func newFlags(name string, env Env) *pflag.FlagSet {
 }
 
 // parse parses flags and wants exactly n positional arguments (or at most n when optional).
-func parse(fs *pflag.FlagSet, args []string, n int, optional bool, env Env) ([]string, bool) {
+// When it returns ok=false, code is the exit status: 0 after --help, 2 for a usage error.
+func parse(fs *pflag.FlagSet, args []string, n int, optional bool, env Env) (rest []string, code int, ok bool) {
 	if err := fs.Parse(args); err != nil {
-		if !errors.Is(err, pflag.ErrHelp) {
-			fmt.Fprintf(env.Stderr, "mesosimg %s: %v\n", fs.Name(), err)
-			fs.Usage()
+		if errors.Is(err, pflag.ErrHelp) {
+			return nil, ExitOK, false
 		}
-		return nil, false
+		fmt.Fprintf(env.Stderr, "mesosimg %s: %v\n", fs.Name(), err)
+		fs.Usage()
+		return nil, ExitUsage, false
 	}
-	rest := fs.Args()
+	rest = fs.Args()
 	if len(rest) > n || (!optional && len(rest) < n) {
 		fmt.Fprintf(env.Stderr, "mesosimg %s: expected %d argument(s), got %d: %s\n", fs.Name(), n, len(rest), strings.Join(rest, " "))
 		fs.Usage()
-		return nil, false
+		return nil, ExitUsage, false
 	}
-	return rest, true
+	return rest, ExitOK, true
 }
 
 // loaded is a valid description and where it came from.
@@ -221,9 +223,9 @@ func runValidate(args []string, env Env) int {
 	fs := newFlags("validate", env)
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	secretsFile := fs.String("secrets", "", "credentials file (default <description>.secrets.yaml beside it)")
-	rest, ok := parse(fs, args, 1, false, env)
+	rest, code, ok := parse(fs, args, 1, false, env)
 	if !ok {
-		return ExitUsage
+		return code
 	}
 	l := load(rest[0], *strict, env)
 	if l == nil {
@@ -242,9 +244,9 @@ func runRender(args []string, env Env) int {
 	force := fs.Bool("force", false, "replace DIR even if it was not written by mesosimg")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	secretsFile := fs.String("secrets", "", "credentials file, created 0600 on the first render and reused (default <description>.secrets.yaml beside it)")
-	rest, ok := parse(fs, args, 1, false, env)
+	rest, code, ok := parse(fs, args, 1, false, env)
 	if !ok {
-		return ExitUsage
+		return code
 	}
 	if *out == "" {
 		fmt.Fprintln(env.Stderr, "mesosimg render: missing -o DIR (the output directory)")
@@ -313,9 +315,9 @@ func formatNames() string {
 func runInit(args []string, env Env) int {
 	fs := newFlags("init", env)
 	force := fs.Bool("force", false, "overwrite FILE if it exists")
-	rest, ok := parse(fs, args, 1, true, env)
+	rest, code, ok := parse(fs, args, 1, true, env)
 	if !ok {
-		return ExitUsage
+		return code
 	}
 	name := "cluster.yaml"
 	if len(rest) == 1 {

@@ -365,3 +365,11 @@ func TestSecretsFile(t *testing.T) {
 		t.Errorf("weak secret accepted: %+v", r)
 	}
 }
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"render", "--help"}, {"validate", "-h"}, {"init", "--help"}} {
+		if r := run(t, "", args...); r.code != 0 || r.stdout+r.stderr == "" {
+			t.Errorf("mesosimg %v: %+v", args, r)
+		}
+	}
+}
