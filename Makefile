@@ -4,7 +4,7 @@ BIN     := bin/mesosimg
 EXAMPLE ?= examples/two-node/cluster.yaml
 OUT     ?= out
 
-.PHONY: all build demo test deps vet fmt-check unit golden-update fuzz bench e2e e2e-deps clean
+.PHONY: all build demo test deps vet fmt-check unit golden-update fuzz fuzz-ci bench e2e e2e-deps clean
 
 all: build
 
@@ -37,6 +37,16 @@ golden-update:
 
 fuzz:
 	$(GO) test ./config/... -run '^$$' -fuzz FuzzLoad -fuzztime 60s
+
+## fuzz-ci: bounded fuzzing on top of the corpora, for CI (about 2 minutes): the description
+## loader 60 s, each seed image writer 20 s. A failure leaves the crasher in the package's
+## testdata/fuzz/<Target>/: commit it with the fix, and it runs with every `make test`.
+FUZZ_LOAD_TIME ?= 60s
+FUZZ_SEED_TIME ?= 20s
+fuzz-ci:
+	$(GO) test ./config -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_LOAD_TIME)
+	$(GO) test ./seed -run '^$$' -fuzz '^FuzzWriteISO$$' -fuzztime $(FUZZ_SEED_TIME)
+	$(GO) test ./seed -run '^$$' -fuzz '^FuzzWriteFAT$$' -fuzztime $(FUZZ_SEED_TIME)
 
 ## bench: Go benchmarks (10,000-node renders, seed writers), then seeds against cloud-localds
 bench: deps

@@ -12,6 +12,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/mesosimg/mesosimg/generator"
 )
@@ -168,7 +169,7 @@ func (d *Dir) Commit() error {
 
 // checkPath refuses any output path that could leave the output directory.
 func checkPath(p string) error {
-	if p == "" || path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "\\") {
+	if p == "" || p == "." || path.IsAbs(p) || path.Clean(p) != p || p == ".." || strings.HasPrefix(p, "../") || strings.Contains(p, "\\") {
 		return fmt.Errorf("refusing output path %q: not a clean relative path", p)
 	}
 	return nil
@@ -180,6 +181,13 @@ func checkTarget(dir string, force bool) (bool, error) {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		return false, nil
+	case errors.Is(err, syscall.ENOTDIR):
+		for p := filepath.Dir(dir); p != filepath.Dir(p); p = filepath.Dir(p) {
+			if info, err := os.Lstat(p); err == nil && !info.IsDir() {
+				return false, fmt.Errorf("output directory %s: cannot create its parent: %s is not a directory", dir, p)
+			}
+		}
+		return false, fmt.Errorf("output directory %s: %w", dir, err)
 	case err != nil:
 		return false, fmt.Errorf("output directory %s: %w", dir, err)
 	case info.Mode()&fs.ModeSymlink != 0:

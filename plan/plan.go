@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/secrets"
@@ -40,6 +41,9 @@ type Cluster struct {
 	ZKMarathonAuth string
 	// Secrets are the cluster's credentials.
 	Secrets *secrets.Bundle
+
+	setsOnce sync.Once
+	sets     []firewallSet
 	// Quorum is the Mesos master quorum: floor(masters/2)+1.
 	Quorum int
 	// Hosts are the /etc/hosts entries every node gets (see network.etc_hosts).

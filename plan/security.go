@@ -91,43 +91,50 @@ func taskPorts(resources map[string]string) string {
 }
 
 // firewall is the nftables ruleset of one node: it admits only what the node's roles need.
+// firewallSets are the address sets of the cluster's rulesets, computed once per cluster.
+func (p *Cluster) firewallSets() []firewallSet {
+	p.setsOnce.Do(func() {
+		c := p.Description
+		var cluster, zookeepers, masters, marathons []string
+		for _, node := range c.Nodes {
+			cluster = append(cluster, node.IP)
+			nr := rolesOf(node)
+			if nr.ZooKeeper {
+				zookeepers = append(zookeepers, node.IP)
+			}
+			if nr.Master {
+				masters = append(masters, node.IP)
+			}
+			if nr.Marathon {
+				marathons = append(marathons, node.IP)
+			}
+		}
+		tasks := c.Security.TaskCIDRs
+		if len(tasks) == 0 {
+			tasks = append(append([]string(nil), cluster...), c.Security.AdminCIDRs...)
+		}
+		for _, set := range []struct {
+			name  string
+			elems []string
+		}{{"cluster", cluster}, {"zookeepers", zookeepers}, {"masters", masters}, {"marathons", marathons},
+			{"admin", c.Security.AdminCIDRs}, {"tasks", tasks}} {
+			if merged := mergeAddresses(set.elems); len(merged) > 0 {
+				p.sets = append(p.sets, firewallSet{Name: set.name, Elements: strings.Join(merged, ", ")})
+			}
+		}
+	})
+	return p.sets
+}
+
+// firewall is the nftables ruleset of one node: it admits only what the node's roles need.
 func (p *Cluster) firewall(n *v1.Node, r Roles, agent v1.Agent) File {
 	c := p.Description
-	var cluster, zookeepers, masters, marathons []string
-	for _, node := range c.Nodes {
-		cluster = append(cluster, node.IP)
-		nr := rolesOf(node)
-		if nr.ZooKeeper {
-			zookeepers = append(zookeepers, node.IP)
-		}
-		if nr.Master {
-			masters = append(masters, node.IP)
-		}
-		if nr.Marathon {
-			marathons = append(marathons, node.IP)
-		}
-	}
-	admin := cidrs(c.Security.AdminCIDRs)
-	tasks := cidrs(c.Security.TaskCIDRs)
-	if len(c.Security.TaskCIDRs) == 0 {
-		tasks = append(cidrs(cluster), admin...)
-	}
-	d := firewallData{Node: n.Name, Cluster: c.Cluster}
-	addSet := func(name string, elems []string) {
-		if len(elems) > 0 {
-			d.Sets = append(d.Sets, firewallSet{Name: name, Elements: strings.Join(unique(elems), ", ")})
-		}
-	}
-	addSet("cluster", cluster)
-	addSet("zookeepers", zookeepers)
-	addSet("masters", masters)
-	addSet("marathons", marathons)
-	addSet("admin", admin)
-	addSet("tasks", tasks)
+	admin := len(c.Security.AdminCIDRs) > 0
+	d := firewallData{Node: n.Name, Cluster: c.Cluster, Sets: p.firewallSets()}
 	rule := func(comment, ports, from string) {
 		d.Rules = append(d.Rules, firewallRule{Comment: comment, Ports: ports, From: from})
 	}
-	if len(admin) > 0 {
+	if admin {
 		rule("SSH from administrators", "22", "@admin")
 	}
 	if r.ZooKeeper {
@@ -137,7 +144,7 @@ func (p *Cluster) firewall(n *v1.Node, r Roles, agent v1.Agent) File {
 	if r.Master {
 		port := fmt.Sprint(*c.Mesos.Master.Port)
 		rule("Mesos master: other masters, agents and frameworks", port, "@cluster")
-		if len(admin) > 0 {
+		if admin {
 			rule("Mesos master UI and API for administrators", port, "@admin")
 		}
 	}
@@ -148,7 +155,7 @@ func (p *Cluster) firewall(n *v1.Node, r Roles, agent v1.Agent) File {
 	if r.Marathon {
 		port := fmt.Sprint(*c.Marathon.HTTPPort)
 		rule("Marathon API: other Marathon instances proxy to the leader", port, "@marathons")
-		if len(admin) > 0 {
+		if admin {
 			rule("Marathon UI and API for administrators", port, "@admin")
 		}
 		rule("Marathon's libprocess port: masters call the scheduler back", fmt.Sprint(*c.Marathon.LibprocessPort), "@masters")
@@ -156,67 +163,56 @@ func (p *Cluster) firewall(n *v1.Node, r Roles, agent v1.Agent) File {
 	return File{Path: NftablesPath, Mode: 0o644, Content: render("nftables.conf.tmpl", d)}
 }
 
-// cidrs normalises addresses and networks to nft set elements.
-func cidrs(list []string) []string {
-	out := make([]string, 0, len(list))
+// mergeAddresses turns addresses and networks into the fewest nft set elements: sorted,
+// overlaps and neighbours merged into one network (a.b.c.d/n) or range (a-b). nft refuses
+// overlapping intervals, and a cluster with consecutive addresses needs one element however
+// many nodes it has. It runs in O(n log n).
+func mergeAddresses(list []string) []string {
+	type span struct{ lo, hi uint32 }
+	spans := make([]span, 0, len(list))
 	for _, s := range list {
 		p, ok := v1.ParseCIDR(s)
 		if !ok {
 			continue
 		}
-		if p.Bits() == 32 {
-			out = append(out, p.Addr().String())
-		} else {
-			out = append(out, p.String())
-		}
+		lo := ipToUint(p.Addr())
+		spans = append(spans, span{lo, lo | (1<<(32-p.Bits()) - 1)})
 	}
-	return out
-}
-
-// unique sorts elements (in address order), drops repeats and any address or network inside
-// another element: nft refuses overlapping intervals in a set.
-func unique(list []string) []string {
-	var prefixes []netip.Prefix
-	for _, s := range list {
-		if p, err := netip.ParsePrefix(withBits(s)); err == nil {
-			prefixes = append(prefixes, p.Masked())
-		}
-	}
-	sort.Slice(prefixes, func(i, j int) bool {
-		a, b := prefixes[i], prefixes[j]
-		if a.Addr() != b.Addr() {
-			return a.Addr().Less(b.Addr())
-		}
-		return a.Bits() < b.Bits()
-	})
-	var out []string
-	var kept []netip.Prefix
-	for _, p := range prefixes {
-		covered := false
-		for _, k := range kept {
-			if k.Bits() <= p.Bits() && k.Contains(p.Addr()) {
-				covered = true
-				break
-			}
-		}
-		if covered {
+	sort.Slice(spans, func(i, j int) bool { return spans[i].lo < spans[j].lo })
+	var merged []span
+	for _, sp := range spans {
+		if k := len(merged) - 1; k >= 0 && uint64(sp.lo) <= uint64(merged[k].hi)+1 {
+			merged[k].hi = max(merged[k].hi, sp.hi)
 			continue
 		}
-		kept = append(kept, p)
-		if p.Bits() == 32 {
-			out = append(out, p.Addr().String())
-		} else {
-			out = append(out, p.String())
+		merged = append(merged, sp)
+	}
+	out := make([]string, 0, len(merged))
+	for _, sp := range merged {
+		size := uint64(sp.hi) - uint64(sp.lo) + 1
+		switch {
+		case size == 1:
+			out = append(out, uintToIP(sp.lo).String())
+		case size&(size-1) == 0 && uint64(sp.lo)%size == 0:
+			bits := 32
+			for n := size; n > 1; n >>= 1 {
+				bits--
+			}
+			out = append(out, netip.PrefixFrom(uintToIP(sp.lo), bits).String())
+		default:
+			out = append(out, uintToIP(sp.lo).String()+"-"+uintToIP(sp.hi).String())
 		}
 	}
 	return out
 }
 
-func withBits(s string) string {
-	if strings.Contains(s, "/") {
-		return s
-	}
-	return s + "/32"
+func ipToUint(a netip.Addr) uint32 {
+	b := a.As4()
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
+
+func uintToIP(n uint32) netip.Addr {
+	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
 }
 
 // Paths of the TLS material on a node.

@@ -383,6 +383,8 @@ func (d *decoder) pairs(n *yaml.Node, path string, depth int) []pair {
 				}
 				merge(item0, item, depth+1)
 			}
+		case isNull(val): // at the key: an empty value's position may lie past the end of the text
+			d.errorf(k, report.Field(path, "<<"), "a merge key (<<) takes a mapping or a list of mappings, got nothing")
 		default:
 			d.errorf(val, report.Field(path, "<<"), "a merge key (<<) takes a mapping or a list of mappings, got %s", kindName(val))
 		}
@@ -429,6 +431,9 @@ func (d *decoder) mapping(n *yaml.Node, v reflect.Value, path string, depth int)
 		}
 		elem := reflect.New(v.Type().Elem()).Elem()
 		d.value(p.v, elem, report.Field(path, p.k.Value), depth+1)
+		if isNull(p.v) {
+			d.pos[report.Field(path, p.k.Value)] = posOf(p.k)
+		}
 		m.SetMapIndex(reflect.ValueOf(p.k.Value).Convert(v.Type().Key()), elem)
 		if p.via != nil {
 			d.aliased--
@@ -453,12 +458,14 @@ func (d *decoder) key(k *yaml.Node, path string, seen map[string]int) bool {
 }
 
 // keyPos makes a collection's path point at its key: a finding about a whole list or
-// mapping ("no node has the master role") reads best at "nodes:".
+// mapping ("no node has the master role") reads best at "nodes:". So does a finding about
+// an empty value ("missing cluster name"), whose position yaml.v3 may put after the end of
+// the text ("? cluster" at the end gives the empty value line 2).
 func (d *decoder) keyPos(k, val *yaml.Node, path string) {
 	for val.Kind == yaml.AliasNode && val.Alias != nil {
 		val = val.Alias
 	}
-	if val.Kind == yaml.MappingNode || val.Kind == yaml.SequenceNode {
+	if val.Kind == yaml.MappingNode || val.Kind == yaml.SequenceNode || isNull(val) {
 		d.pos[path] = posOf(k)
 	}
 }
