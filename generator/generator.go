@@ -19,6 +19,7 @@ import (
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
+	"github.com/mesosimg/mesosimg/render/installer"
 	"github.com/mesosimg/mesosimg/render/packer"
 	"github.com/mesosimg/mesosimg/secrets"
 	"github.com/mesosimg/mesosimg/seed"
@@ -50,10 +51,13 @@ const (
 	// FormatPacker writes packer/: the Packer template that bakes every package of the
 	// cluster into one base image (AMI, qcow2), its provisioning script and build seed.
 	FormatPacker Format = "packer"
+	// FormatInstaller writes the bare-metal installer answers matching the node's os:
+	// nodes/<name>/preseed.cfg (debian-12) or nodes/<name>/autoinstall.yaml (Ubuntu).
+	FormatInstaller Format = "installer"
 )
 
 // Formats lists every format, in the order they are rendered.
-var Formats = []Format{FormatCloudInit, FormatISO, FormatVFAT, FormatPacker}
+var Formats = []Format{FormatCloudInit, FormatISO, FormatVFAT, FormatInstaller, FormatPacker}
 
 // Seed file names in each node's directory.
 const (
@@ -279,6 +283,13 @@ func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
 		}
 		// The seed holds user-data, so it is as secret as user-data.
 		out = append(out, File{Path: path.Join(dir, s.name), Data: b.Bytes(), Mode: mode})
+	}
+	if opts.wants(FormatInstaller) {
+		f, err := installer.Render(p.Description, &n, files)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, File{Path: path.Join(dir, f.Name), Data: f.Data, Mode: f.Mode})
 	}
 	return out, nil
 }

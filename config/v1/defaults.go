@@ -164,6 +164,7 @@ func ApplyDefaults(c *Cluster) {
 	setInt(&m.LibprocessPort, DefaultLibprocessPort)
 	setInt(&c.ReadinessTimeout, DefaultReadinessTimeout)
 	applyImageDefaults(c)
+	applyInstallerDefaults(c)
 	sec := &c.Security
 	for _, b := range []**bool{&sec.MesosAuthentication, &sec.MarathonHTTPAuth, &sec.ZooKeeperAuth, &sec.Firewall} {
 		if *b == nil {
@@ -274,4 +275,37 @@ func applyImageDefaults(c *Cluster) {
 	setInt(&q.Memory, DefaultQEMUMemory)
 	setInt(&q.CPUs, DefaultQEMUCPUs)
 	setString(&q.Accelerator, DefaultQEMUAccelerator)
+}
+
+// Installer defaults (the installer: section, nodes/<name>/preseed.cfg and autoinstall.yaml).
+const (
+	DiskLargest          = "largest"
+	DefaultInstallerDisk = DiskLargest
+	InstallerStatic      = "static"
+	InstallerDHCP        = "dhcp"
+	DefaultInstallerNet  = InstallerStatic
+	DefaultLocale        = "en_US.UTF-8"
+	DefaultKeyboard      = "us"
+	DefaultTimezone      = "Etc/UTC"
+	DefaultDebianArchive = "http://deb.debian.org/debian"
+	DefaultUbuntuArchive = "http://archive.ubuntu.com/ubuntu"
+)
+
+// applyInstallerDefaults fills the installer: section; it is filled even when absent.
+func applyInstallerDefaults(c *Cluster) {
+	in := &c.Installer
+	setString(&in.Disk, DefaultInstallerDisk)
+	if in.Mirror == "" && reHTTPURL.MatchString(c.Install.Mirror) {
+		in.Mirror = c.Install.Mirror // a file:// mirror serves first boot only
+	}
+	if in.Mirror == "" {
+		in.Mirror = DefaultDebianArchive
+		if os, _ := LookupOS(c.OS); os.Distro == "ubuntu" {
+			in.Mirror = DefaultUbuntuArchive
+		}
+	}
+	setString(&in.Network, DefaultInstallerNet)
+	setString(&in.Locale, DefaultLocale)
+	setString(&in.Keyboard, DefaultKeyboard)
+	setString(&in.Timezone, DefaultTimezone)
 }

@@ -29,6 +29,8 @@ type Cluster struct {
 	Security Security `yaml:"security"`
 	// Image configures the Packer templates (out/packer) that bake every package into a base image.
 	Image *Image `yaml:"image"`
+	// Installer configures the bare-metal installer answers (preseed.cfg on debian-12, autoinstall.yaml on Ubuntu).
+	Installer Installer `yaml:"installer"`
 	// ReadinessTimeout is how many seconds the first boot waits for services before it reports; default 600.
 	ReadinessTimeout *int `yaml:"readiness_timeout"`
 	// Nodes lists every machine of the cluster.
@@ -292,4 +294,24 @@ type ImageQEMU struct {
 	CPUs *int `yaml:"cpus"`
 	// Accelerator is kvm (default), tcg (software emulation, slow), hvf, whpx or none.
 	Accelerator string `yaml:"accelerator"`
+}
+
+// Installer configures the answers that install a node's OS unattended on bare metal: the Debian
+// installer's preseed.cfg (debian-12) or subiquity's autoinstall.yaml (Ubuntu). The installed
+// system boots the node's NoCloud seed from its own disk, so first boot matches a VM's.
+type Installer struct {
+	// Disk is the disk wiped and installed to: largest (default: the largest fixed disk), /dev/sdX, /dev/vdX, /dev/xvdX, /dev/nvmeNnM, /dev/mmcblkN or /dev/disk/by-id/… (by-path/…).
+	Disk string `yaml:"disk"`
+	// Mirror is the archive the installer installs from (http:// or https:// host and directory); default install.mirror when it is http(s), else the distribution's public archive.
+	Mirror string `yaml:"mirror"`
+	// Offline installs with no Internet access: everything comes from mirror (then required), no security archive unless install.security_mirror, NTP only from ntp:; default false.
+	Offline bool `yaml:"offline"`
+	// Network is static (default: the node's ip, prefix, gateway and dns) or dhcp during the install; the installed node always uses its network-config.
+	Network string `yaml:"network"`
+	// Locale is the system locale; default en_US.UTF-8.
+	Locale string `yaml:"locale"`
+	// Keyboard is the console keyboard layout (an XKB layout such as us, de, fr); default us.
+	Keyboard string `yaml:"keyboard"`
+	// Timezone is the system time zone (a tz database name); default Etc/UTC.
+	Timezone string `yaml:"timezone"`
 }

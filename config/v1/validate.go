@@ -29,14 +29,15 @@ var (
 	reFingerprint = regexp.MustCompile(`^[0-9A-F]{40}$`)
 	reSHA256      = regexp.MustCompile(`^[0-9a-f]{64}$`)
 	reImage       = regexp.MustCompile(`^([a-z0-9.-]+(:[0-9]+)?/)?[a-z0-9]+([._/-][a-z0-9]+)*(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(@sha256:[0-9a-f]{64})?$`)
-	reURL         = regexp.MustCompile(`^(https?|file)://[A-Za-z0-9._~:/?#\[\]@!&'()*+,;=%-]+$`)
-	reFlagName    = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
-	reFlagValue   = regexp.MustCompile(`^[A-Za-z0-9_.,:/@%+=\[\]{}*-]*$`)
-	reResName     = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
-	reScalar      = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
-	reRanges      = regexp.MustCompile(`^\[[0-9]+-[0-9]+(,[0-9]+-[0-9]+)*\]$`)
-	reSet         = regexp.MustCompile(`^\{[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*\}$`)
-	reAttrText    = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
+	// No quote, '#' (it would comment out the rest of an apt sources line), space, '$' or backtick.
+	reURL       = regexp.MustCompile(`^(https?|file)://[A-Za-z0-9._~:/?\[\]@!&()*+,;=%-]+$`)
+	reFlagName  = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	reFlagValue = regexp.MustCompile(`^[A-Za-z0-9_.,:/@%+=\[\]{}*-]*$`)
+	reResName   = regexp.MustCompile(`^[a-z][a-z0-9_]{0,62}$`)
+	reScalar    = regexp.MustCompile(`^[0-9]+(\.[0-9]+)?$`)
+	reRanges    = regexp.MustCompile(`^\[[0-9]+-[0-9]+(,[0-9]+-[0-9]+)*\]$`)
+	reSet       = regexp.MustCompile(`^\{[A-Za-z0-9_.-]+(,[A-Za-z0-9_.-]+)*\}$`)
+	reAttrText  = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
 )
 
 // safeChars explains reFlagValue in error messages.
@@ -63,6 +64,7 @@ func Validate(c *Cluster) report.Report {
 	v.marathon()
 	v.security()
 	v.image()
+	v.installer()
 	v.nodes()
 	return v.rep
 }
@@ -222,7 +224,7 @@ func (v *validator) host(path, s string) {
 
 func (v *validator) url(path, s string) {
 	if !reURL.MatchString(s) {
-		v.errorf(path, "%q is not a valid URL: expected http://, https:// or file:// followed by no spaces, quotes, '$' or backticks", s)
+		v.errorf(path, "%q is not a valid URL: expected http://, https:// or file:// followed by no spaces, quotes, '#', '$' or backticks", s)
 	}
 }
 
@@ -648,8 +650,15 @@ func (v *validator) security() {
 	if On(s.Firewall) && len(s.AdminCIDRs) == 0 {
 		v.warnf("security", "security.admin_cidrs is empty: SSH, the Mesos UI (5050) and Marathon (8080) accept connections only from the cluster's own nodes; add the networks you administer from (e.g. admin_cidrs: [192.168.1.0/24])")
 	}
-	if strings.ContainsAny(s.SecretsFile, "\x00\n") {
-		v.errorf("security.secrets_file", "secrets_file must be a plain path")
+	if s.SecretsFile != "" && !insideDir(s.SecretsFile) {
+		v.errorf("security.secrets_file", "secrets_file must be a relative path inside the description's directory (no '..'); use --secrets for another place")
+	}
+	if t := s.TLS; t != nil {
+		for _, f := range []struct{ key, path string }{{"ca_file", t.CAFile}, {"cert_dir", t.CertDir}} {
+			if f.path != "" && !insideDir(f.path) {
+				v.errorf(report.Field("security.tls", f.key), "%s must be a relative path inside the description's directory (no '..'), so a description cannot pull other keys into user-data", f.key)
+			}
+		}
 	}
 }
 
@@ -768,4 +777,55 @@ func (v *validator) imageQEMU(q *ImageQEMU) {
 	if a := q.Accelerator; a != "" && !slices.Contains(QEMUAccelerators, a) {
 		v.errorf("image.qemu.accelerator", "unknown accelerator %q%s; valid: %s", a, didYouMean(a, QEMUAccelerators), strings.Join(QEMUAccelerators, ", "))
 	}
+}
+
+// Patterns of installer: values. They reach preseed lines (one line each) and the installers'
+// shells, so they are kept to characters neither can misread.
+var (
+	reDisk     = regexp.MustCompile(`^/dev/((sd|vd|xvd)[a-z]{1,2}|hd[a-z]|nvme[0-9]{1,2}n[0-9]{1,2}|mmcblk[0-9]{1,2}|disk/by-(id|path)/[A-Za-z0-9][A-Za-z0-9._:+@-]{0,127})$`)
+	reLocale   = regexp.MustCompile(`^[a-z]{2,3}(_[A-Z]{2})?(\.(UTF-8|utf8))?(@[a-z]+)?$`)
+	reKeyboard = regexp.MustCompile(`^[a-z]{2,8}$`)
+	reTimezone = regexp.MustCompile(`^([A-Z][A-Za-z0-9_+-]*)(/[A-Z][A-Za-z0-9_+-]*){0,2}$`)
+	reHTTPURL  = regexp.MustCompile(`^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/+-]*)?$`)
+)
+
+func (v *validator) installer() {
+	in := v.c.Installer
+	if in.Disk != "" && in.Disk != DiskLargest && !reDisk.MatchString(in.Disk) {
+		v.errorf("installer.disk", "%q is not a disk: use largest (the largest fixed disk), /dev/sdX, /dev/vdX, /dev/xvdX, /dev/nvmeNnM (e.g. /dev/nvme0n1), /dev/mmcblkN or /dev/disk/by-id/<name> — a whole disk, not a partition", in.Disk)
+	}
+	mirror := in.Mirror
+	if mirror != "" && !reHTTPURL.MatchString(mirror) {
+		v.errorf("installer.mirror", "%q is not an installer mirror: use http:// or https://, a host (and port) and a directory, e.g. http://mirror.lan/debian (no user, query or spaces)", mirror)
+	}
+	if in.Offline && mirror == "" && !reHTTPURL.MatchString(v.c.Install.Mirror) {
+		v.errorf("installer.offline", "an offline install needs a local archive: set installer.mirror (or an http:// install.mirror), e.g. http://mirror.lan/debian")
+	}
+	switch in.Network {
+	case "", InstallerStatic, InstallerDHCP:
+	default:
+		v.errorf("installer.network", "unknown installer network %q%s; valid: static (the node's ip, default), dhcp", in.Network, didYouMean(in.Network, []string{InstallerStatic, InstallerDHCP}))
+	}
+	if in.Locale != "" && !reLocale.MatchString(in.Locale) {
+		v.errorf("installer.locale", "%q is not a locale: use e.g. en_US.UTF-8 or de_DE.UTF-8", in.Locale)
+	}
+	if in.Keyboard != "" && !reKeyboard.MatchString(in.Keyboard) {
+		v.errorf("installer.keyboard", "%q is not a keyboard layout: use an XKB layout such as us, de, fr or gb", in.Keyboard)
+	}
+	if in.Timezone != "" && !reTimezone.MatchString(in.Timezone) {
+		v.errorf("installer.timezone", "%q is not a time zone: use a tz database name such as Etc/UTC or Europe/Berlin", in.Timezone)
+	}
+}
+
+// insideDir reports whether p is a relative path that stays inside its base directory.
+func insideDir(p string) bool {
+	if strings.ContainsAny(p, "\x00\n\\") || strings.HasPrefix(p, "/") {
+		return false
+	}
+	for _, part := range strings.Split(p, "/") {
+		if part == ".." {
+			return false
+		}
+	}
+	return true
 }

@@ -1,0 +1,165 @@
+package installer
+
+import (
+	"github.com/mesosimg/mesosimg/internal/yamlout"
+
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render/cloudinit"
+)
+
+// AutoinstallFile is the autoinstall.yaml document: subiquity's answers under the autoinstall key.
+type AutoinstallFile struct {
+	Autoinstall AutoinstallConfig `yaml:"autoinstall"`
+}
+
+// AutoinstallConfig is subiquity's autoinstall configuration, version 1 (the keys mesosimg sets).
+type AutoinstallConfig struct {
+	// Version is always 1.
+	Version int `yaml:"version"`
+	// Locale is the system locale.
+	Locale string `yaml:"locale"`
+	// Keyboard is the console keyboard.
+	Keyboard Keyboard `yaml:"keyboard"`
+	// Timezone is a tz database name.
+	Timezone string `yaml:"timezone"`
+	// Network is the netplan configuration during (and, on Ubuntu, after) the install.
+	Network cloudinit.NetworkConfig `yaml:"network"`
+	// Apt sets the archive the install uses.
+	Apt Apt `yaml:"apt"`
+	// Storage lays out the target disk.
+	Storage Storage `yaml:"storage"`
+	// Identity is the admin user and host name.
+	Identity Identity `yaml:"identity"`
+	// SSH installs the server and the admin's keys; no password login.
+	SSH SSH `yaml:"ssh"`
+	// Packages are installed into the target.
+	Packages []string `yaml:"packages"`
+	// Updates is security (only security updates during the install).
+	Updates string `yaml:"updates,omitempty"`
+	// LateCommands run in the installer environment after the install, the target on /target.
+	LateCommands []string `yaml:"late-commands"`
+}
+
+// Keyboard is autoinstall's keyboard section.
+type Keyboard struct {
+	Layout string `yaml:"layout"`
+}
+
+// Apt is autoinstall's apt section (curtin's apt configuration).
+type Apt struct {
+	// Geoip looks up a country mirror; off, the mirror below is used as is.
+	Geoip bool `yaml:"geoip"`
+	// Primary is the primary archive.
+	Primary []AptMirror `yaml:"primary"`
+	// Fallback is what subiquity does when the mirror cannot be reached: offline-install
+	// (install from the ISO's pool) or abort.
+	Fallback string `yaml:"fallback,omitempty"`
+}
+
+// AptMirror is one primary archive entry.
+type AptMirror struct {
+	Arches []string `yaml:"arches"`
+	URI    string   `yaml:"uri"`
+}
+
+// Storage is autoinstall's storage section: one of subiquity's layouts.
+type Storage struct {
+	Layout Layout `yaml:"layout"`
+}
+
+// Layout is a storage layout applied to the disk Match selects.
+type Layout struct {
+	Name  string    `yaml:"name"`
+	Match DiskMatch `yaml:"match"`
+}
+
+// DiskMatch selects the target disk.
+type DiskMatch struct {
+	// Size is largest to take the largest disk.
+	Size string `yaml:"size,omitempty"`
+	// Path is the disk's device path (a glob in subiquity; mesosimg gives one device).
+	Path string `yaml:"path,omitempty"`
+}
+
+// Identity is autoinstall's identity section.
+type Identity struct {
+	Hostname string `yaml:"hostname"`
+	Username string `yaml:"username"`
+	// Password is a crypt(3) hash; "!" locks it (no password login).
+	Password string `yaml:"password"`
+	Realname string `yaml:"realname"`
+}
+
+// SSH is autoinstall's ssh section.
+type SSH struct {
+	InstallServer  bool     `yaml:"install-server"`
+	AuthorizedKeys []string `yaml:"authorized-keys"`
+	AllowPW        bool     `yaml:"allow-pw"`
+}
+
+// Marshal writes the document with the #cloud-config header subiquity accepts on a seed.
+func (a AutoinstallFile) Marshal() ([]byte, error) {
+	b, err := yamlout.Marshal(a)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte("#cloud-config\n"), b...), nil
+}
+
+// CloudCfgName is the cloud-init configuration the late-commands add to the installed system.
+// It sorts after subiquity's 99-installer.cfg, so its datasource_list wins: the NoCloud seed on
+// disk first, subiquity's own first-boot data only without it.
+const CloudCfgName = "/etc/cloud/cloud.cfg.d/99-zz-mesosimg-nocloud.cfg"
+
+// CloudCfg is that file's content.
+const CloudCfg = "datasource_list: [NoCloud, None]\n"
+
+// subiquityNoNetwork is where subiquity turns cloud-init's networking off in the target; the
+// seed's network-config must apply, as on a VM.
+const subiquityNoNetwork = "/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg"
+
+// Autoinstall builds the autoinstall of node n of an Ubuntu cluster.
+func Autoinstall(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) AutoinstallFile {
+	in := c.Installer
+	network := cloudinit.Network(n)
+	if in.Network == v1.InstallerDHCP {
+		for k, eth := range network.Ethernets {
+			eth.Addresses, eth.Routes, eth.Gateway4, eth.DHCP4 = nil, nil, "", true
+			network.Ethernets[k] = eth
+		}
+	}
+	match := DiskMatch{Size: "largest"}
+	if in.Disk != v1.DiskLargest {
+		match = DiskMatch{Path: in.Disk}
+	}
+	apt := Apt{Primary: []AptMirror{{Arches: []string{"default"}, URI: in.Mirror}}}
+	if in.Offline {
+		apt.Fallback = "offline-install"
+	}
+	var keys []string
+	if n.Admin != nil {
+		keys = n.Admin.AuthorizedKeys
+	}
+	// Subiquity's timezone list names UTC, not Etc/UTC.
+	tz := in.Timezone
+	if tz == "Etc/UTC" {
+		tz = "UTC"
+	}
+	files := seedFiles(seed)
+	files = append(files, seedFile{path: CloudCfgName, data: []byte(CloudCfg), mode: "0644"})
+	late := append(seedCommands(Target, "base64 -d", files), "rm -f "+shellQuote(Target+subiquityNoNetwork))
+	return AutoinstallFile{AutoinstallConfig{
+		Version:      1,
+		Locale:       in.Locale,
+		Keyboard:     Keyboard{Layout: in.Keyboard},
+		Timezone:     tz,
+		Network:      network,
+		Apt:          apt,
+		Storage:      Storage{Layout{Name: "direct", Match: match}},
+		Identity:     Identity{Hostname: n.Name, Username: c.Admin.User, Password: "!", Realname: c.Admin.User},
+		SSH:          SSH{InstallServer: true, AuthorizedKeys: keys, AllowPW: false},
+		Packages:     []string{"cloud-init", "openssh-server"},
+		LateCommands: late,
+	}}
+}

@@ -1,0 +1,192 @@
+package installer
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render/cloudinit"
+)
+
+// Entry is one debconf answer: owner, question, type and value, as debconf-set-selections reads
+// them (one line each).
+type Entry struct {
+	Owner, Question, Type, Value string
+}
+
+// PreseedFile is a Debian installer preconfiguration file.
+type PreseedFile struct {
+	// Comment lines head the file.
+	Comment []string
+	// Entries are the answers, in order.
+	Entries []Entry
+}
+
+// knownTypes are the types debconf-set-selections accepts.
+var knownTypes = map[string]bool{"select": true, "boolean": true, "string": true, "multiselect": true, "note": true, "password": true, "text": true, "title": true}
+
+// Marshal writes one line per entry; a value may not span lines or end in a backslash (which
+// debconf-set-selections would join with the next line).
+func (p PreseedFile) Marshal() ([]byte, error) {
+	var b bytes.Buffer
+	for _, c := range p.Comment {
+		b.WriteString(strings.TrimRight("# "+c, " ") + "\n")
+	}
+	for _, e := range p.Entries {
+		for _, f := range []string{e.Owner, e.Question, e.Type} {
+			if f == "" || strings.ContainsAny(f, " \t\r\n\\") {
+				return nil, fmt.Errorf("preseed %s/%s: bad field %q", e.Owner, e.Question, f)
+			}
+		}
+		if !knownTypes[e.Type] {
+			return nil, fmt.Errorf("preseed %s: unknown type %q", e.Question, e.Type)
+		}
+		if strings.ContainsAny(e.Value, "\r\n") || strings.HasSuffix(e.Value, "\\") {
+			return nil, fmt.Errorf("preseed %s: value spans lines", e.Question)
+		}
+		line := e.Owner + " " + e.Question + " " + e.Type
+		if e.Value != "" {
+			line += " " + e.Value
+		}
+		b.WriteString(line + "\n")
+	}
+	return b.Bytes(), nil
+}
+
+// LargestDiskCommand picks the largest fixed (not removable) disk the installer sees and makes
+// it the partitioning and boot loader target. It runs in the installer's busybox shell.
+const LargestDiskCommand = `d=; s=0; for x in $(list-devices disk); do b=${x##*/}; [ "$(cat /sys/block/$b/removable 2>/dev/null)" = 0 ] || continue; z=$(cat /sys/block/$b/size); if [ "$z" -gt "$s" ]; then s=$z; d=$x; fi; done; [ -n "$d" ] && debconf-set partman-auto/disk "$d" && debconf-set grub-installer/bootdev "$d"`
+
+// Preseed builds the preseed of node n of a debian-12 cluster.
+func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files) PreseedFile {
+	in := c.Installer
+	var e []Entry
+	di := func(q, t, v string) { e = append(e, Entry{"d-i", q, t, v}) }
+
+	// Locale and keyboard.
+	di("debian-installer/locale", "string", in.Locale)
+	di("keyboard-configuration/xkb-keymap", "select", in.Keyboard)
+
+	// Network: the NIC named by interface (the name the kernel gives it), else auto: the
+	// NIC a PXE boot came through (BOOTIF, which names it by MAC), else the first with a link.
+	// With mac set, interface is the name cloud-init gives the NIC later (set-name), not one
+	// the installer knows, so auto it is.
+	iface := "auto"
+	if n.Network.MAC == "" && n.Network.MatchName == "" && n.Network.Interface != "" {
+		iface = n.Network.Interface
+	}
+	di("netcfg/choose_interface", "select", iface)
+	domain := strings.TrimPrefix(strings.TrimPrefix(n.FQDN, n.Name), ".")
+	if in.Network == v1.InstallerStatic {
+		ip, bits := splitAddress(n.Network.Address)
+		di("netcfg/disable_autoconfig", "boolean", "true")
+		di("netcfg/get_ipaddress", "string", ip)
+		di("netcfg/get_netmask", "string", netmask(bits))
+		di("netcfg/get_gateway", "string", n.Network.Gateway)
+		if n.Network.Gateway == "" {
+			di("netcfg/no_default_route", "boolean", "true")
+		}
+		di("netcfg/get_nameservers", "string", strings.Join(n.Network.DNS, " "))
+		di("netcfg/confirm_static", "boolean", "true")
+	}
+	di("netcfg/get_hostname", "string", n.Name)
+	di("netcfg/get_domain", "string", domain)
+	di("netcfg/hostname", "string", n.Name)
+	di("hw-detect/load_firmware", "boolean", "true")
+
+	// Mirror.
+	proto, host, dir := mirror(in.Mirror)
+	di("mirror/country", "string", "manual")
+	di("mirror/protocol", "string", proto)
+	di("mirror/"+proto+"/hostname", "string", host)
+	di("mirror/"+proto+"/directory", "string", dir)
+	di("mirror/"+proto+"/proxy", "string", "")
+	di("mirror/suite", "string", osInfo.Codename)
+	services := "security, updates"
+	if in.Offline {
+		services = "updates"
+	}
+	if sm := c.Install.SecurityMirror; sm != "" {
+		_, shost, sdir := mirror(sm)
+		di("apt-setup/security_host", "string", shost)
+		di("apt-setup/security_path", "string", sdir)
+		services = "security, updates"
+	} else if in.Offline {
+		di("apt-setup/security_host", "string", "")
+	}
+	di("apt-setup/services-select", "multiselect", services)
+	di("apt-setup/non-free-firmware", "boolean", "true")
+	di("apt-setup/cdrom/set-first", "boolean", "false")
+
+	// Accounts: no root login; the admin user has no password (locked: '!'), only SSH keys,
+	// which the NoCloud user-data installs at first boot together with its sudo rule.
+	di("passwd/root-login", "boolean", "false")
+	di("passwd/make-user", "boolean", "true")
+	di("passwd/user-fullname", "string", "")
+	di("passwd/username", "string", c.Admin.User)
+	di("passwd/user-password-crypted", "password", "!")
+
+	// Clock.
+	di("clock-setup/utc", "boolean", "true")
+	di("time/zone", "string", in.Timezone)
+	if ntp := ntpServer(c); ntp != "" {
+		di("clock-setup/ntp", "boolean", "true")
+		di("clock-setup/ntp-server", "string", ntp)
+	} else {
+		di("clock-setup/ntp", "boolean", fmt.Sprint(!in.Offline))
+	}
+
+	// Partitioning: the whole target disk, one root partition and swap, every confirmation
+	// answered so partman never stops to ask.
+	if in.Disk == v1.DiskLargest {
+		di("partman/early_command", "string", LargestDiskCommand)
+	} else {
+		di("partman-auto/disk", "string", in.Disk)
+	}
+	di("partman-auto/method", "string", "regular")
+	di("partman-auto/choose_recipe", "select", "atomic")
+	di("partman-lvm/device_remove_lvm", "boolean", "true")
+	di("partman-md/device_remove_md", "boolean", "true")
+	di("partman-lvm/confirm", "boolean", "true")
+	di("partman-lvm/confirm_nooverwrite", "boolean", "true")
+	di("partman-partitioning/confirm_write_new_label", "boolean", "true")
+	di("partman-efi/non_efi_system", "boolean", "true")
+	di("partman/choose_partition", "select", "finish")
+	di("partman/confirm", "boolean", "true")
+	di("partman/confirm_nooverwrite", "boolean", "true")
+	di("partman/mount_style", "select", "uuid")
+
+	// Packages.
+	di("base-installer/install-recommends", "boolean", "false")
+	e = append(e, Entry{"tasksel", "tasksel/first", "multiselect", "standard, ssh-server"})
+	di("pkgsel/include", "string", "cloud-init openssh-server")
+	upgrade := "safe-upgrade"
+	if in.Offline {
+		upgrade = "none"
+	}
+	di("pkgsel/upgrade", "select", upgrade)
+	e = append(e, Entry{"popularity-contest", "popularity-contest/participate", "boolean", "false"})
+
+	// Boot loader.
+	di("grub-installer/only_debian", "boolean", "true")
+	di("grub-installer/with_other_os", "boolean", "false")
+	if in.Disk != v1.DiskLargest {
+		di("grub-installer/bootdev", "string", in.Disk)
+	}
+
+	// The NoCloud seed on the installed disk. The installer's busybox may lack base64, so
+	// the installed system's decoder runs (chroot /target base64 -d).
+	di("preseed/late_command", "string", strings.Join(seedCommands(Target, "chroot "+Target+" base64 -d", seedFiles(seed)), " && "))
+	di("finish-install/reboot_in_progress", "note", "")
+
+	return PreseedFile{
+		Comment: []string{
+			fmt.Sprintf("Debian installer answers for node %s of cluster %s (mesosimg).", n.Name, c.Cluster),
+			"Installs " + osInfo.ID + " on " + diskText(in.Disk) + " (ERASED), then writes the node's NoCloud seed",
+			"to " + SeedDir + "; cloud-init configures the node at first boot.",
+		},
+		Entries: e,
+	}
+}
