@@ -255,7 +255,6 @@ func renderChecked(t *testing.T, c *v1.Cluster, nodes int) []generator.File {
 // data yaml.v3 does: no "on" read as true, no timestamp, no line break lost in a quoted value.
 func samePyYAML(t *testing.T, files map[string][]byte) {
 	t.Helper()
-	consumers.Need(t, "python3")
 	dir := t.TempDir()
 	var names []string
 	for name, data := range files {
@@ -280,7 +279,7 @@ print(json.dumps([yaml.safe_load(open(p, encoding="utf-8")) for p in sys.argv[1:
 	for i := range names {
 		args = append(args, filepath.Join(dir, strconv.Itoa(i)))
 	}
-	out, err := exec.Command("python3", args...).Output()
+	out, err := exec.Command(consumers.Python(t), args...).Output()
 	if err != nil {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {

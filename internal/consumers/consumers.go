@@ -133,14 +133,26 @@ func SchemaInProcess(t testing.TB, name string, doc any) {
 	}
 }
 
+// DebianPython is the interpreter cloud-init runs on, with Debian's PyYAML (python3-yaml).
+const DebianPython = "/usr/bin/python3"
+
+// Python returns the interpreter whose PyYAML reads YAML as cloud-init does: Debian's own,
+// never one first on PATH (a pyenv or virtualenv may lack yaml or carry another version).
+func Python(t testing.TB) string {
+	t.Helper()
+	if err := exec.Command(DebianPython, "-c", "import yaml").Run(); err != nil {
+		t.Fatalf("%s with the yaml module is needed: run `make deps` (apt-get install python3-yaml): %v", DebianPython, err)
+	}
+	return DebianPython
+}
+
 // PyYAML loads a YAML file with the parser cloud-init uses (PyYAML, YAML 1.1 rules)
 // and returns it as JSON-compatible data, so a test can compare it with what was meant.
 func PyYAML(t testing.TB, path string) any {
 	t.Helper()
-	Need(t, "python3")
 	script := `import sys, json, yaml
 print(json.dumps(yaml.safe_load(open(sys.argv[1])), sort_keys=True))`
-	out, err := exec.Command("python3", "-c", script, path).Output()
+	out, err := exec.Command(Python(t), "-c", script, path).Output()
 	if err != nil {
 		var stderr []byte
 		if ee, ok := err.(*exec.ExitError); ok {
