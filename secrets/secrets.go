@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -42,6 +43,11 @@ type Bundle struct {
 	// ZooKeeperMarathon is the ZooKeeper digest user owning /marathon.
 	ZooKeeperMarathon Credential `yaml:"zookeeper_marathon"`
 }
+
+// MaxFileSize is the largest secrets file read, in bytes.
+const MaxFileSize = 64 << 10
+
+var reYAMLLine = regexp.MustCompile(`line (\d+): `)
 
 // MinLength is the shortest secret accepted (Marathon's Mesos secret needs 8).
 const MinLength = 8
@@ -153,9 +159,17 @@ func (b *Bundle) Marshal() ([]byte, error) {
 // Parse reads a secrets file's text; the report holds positioned findings.
 func Parse(data []byte) (*Bundle, report.Report) {
 	var rep report.Report
+	if len(data) > MaxFileSize {
+		rep.Add(report.Entry{Pos: report.Pos{Line: 1, Column: 1}, Message: fmt.Sprintf("secrets file is %d bytes; the limit is %d", len(data), MaxFileSize)})
+		return nil, rep
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		rep.Add(report.Entry{Pos: report.Pos{Line: 1, Column: 1}, Message: "invalid YAML: " + err.Error()})
+		line := 1
+		if m := reYAMLLine.FindStringSubmatch(err.Error()); m != nil {
+			fmt.Sscan(m[1], &line)
+		}
+		rep.Add(report.Entry{Pos: report.Pos{Line: line, Column: 1}, Message: "invalid YAML: " + reYAMLLine.ReplaceAllString(strings.TrimPrefix(err.Error(), "yaml: "), "")})
 		return nil, rep
 	}
 	b := &Bundle{}

@@ -61,3 +61,13 @@ func TestParseRejectsBadEntries(t *testing.T) {
 		}
 	}
 }
+
+func TestParsePositionsYAMLErrors(t *testing.T) {
+	_, rep := Parse([]byte("mesos_agent:\n  name: a\n  secret: [unclosed\n"))
+	if got := rep.Format("s.yaml"); got != "s.yaml:2:1: invalid YAML: did not find expected ',' or ']'\n" {
+		t.Errorf("got %q", got)
+	}
+	if _, rep := Parse(bytes.Repeat([]byte("#"), MaxFileSize+1)); !rep.HasErrors() {
+		t.Error("an oversized secrets file was read")
+	}
+}

@@ -491,8 +491,8 @@ func tagName(f reflect.StructField) string {
 	return name
 }
 
-// Keys returns the yaml key names of struct type t, in declaration order.
-func Keys(t reflect.Type) []string {
+// keys returns the yaml key names of struct type t, in declaration order.
+func keys(t reflect.Type) []string {
 	var out []string
 	for i := 0; i < t.NumField(); i++ {
 		if name := tagName(t.Field(i)); name != "" {
@@ -504,11 +504,11 @@ func Keys(t reflect.Type) []string {
 
 // suggest returns ` (did you mean "x"?)` or `; valid keys: a, b, c`.
 func suggest(key string, t reflect.Type) string {
-	keys := Keys(t)
-	if best := Closest(key, keys); best != "" {
+	names := keys(t)
+	if best := Closest(key, names); best != "" {
 		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	sorted := append([]string(nil), keys...)
+	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
 	return "; valid keys: " + strings.Join(sorted, ", ")
 }

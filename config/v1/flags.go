@@ -116,3 +116,25 @@ var (
 		"hostname": "the node's ip", "http_port": "from marathon.http_port",
 	}
 )
+
+// Flags mesosimg sets when a security switch is on; with the switch off they are the user's.
+var (
+	masterAuthFlags   = []string{"authenticate_agents", "authenticate_frameworks", "credentials"}
+	agentAuthFlags    = []string{"credential"}
+	marathonAuthFlags = []string{"mesos_authentication", "mesos_authentication_principal", "mesos_authentication_secret_file"}
+	marathonHTTPFlags = []string{"http_credentials"}
+)
+
+// reserved is base plus the flags a switch that is on claims.
+func reserved(base map[string]string, on bool, why string, flags []string) map[string]string {
+	out := make(map[string]string, len(base)+len(flags))
+	for k, v := range base {
+		out[k] = v
+	}
+	if on {
+		for _, f := range flags {
+			out[f] = why
+		}
+	}
+	return out
+}

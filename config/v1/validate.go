@@ -40,6 +40,9 @@ var (
 	reAttrText  = regexp.MustCompile(`^[A-Za-z0-9_./-]+$`)
 )
 
+// authReason explains why authentication flags cannot be set by hand.
+const authReason = "security.mesos_authentication is on; turn it off to manage authentication yourself"
+
 // safeChars explains reFlagValue in error messages.
 const safeChars = "letters, digits and _ . , : / @ % + = [ ] { } * -"
 
@@ -317,10 +320,11 @@ func (v *validator) port(path string, p *int) {
 func (v *validator) mesos() {
 	m := v.c.Mesos
 	v.port("mesos.master.port", m.Master.Port)
-	v.flags("mesos.master.flags", m.Master.Flags, MasterFlags, masterReserved)
+	auth := On(v.c.Security.MesosAuthentication)
+	v.flags("mesos.master.flags", m.Master.Flags, MasterFlags, reserved(masterReserved, auth, authReason, masterAuthFlags))
 	v.port("mesos.agent.port", m.Agent.Port)
 	v.agent("mesos.agent", m.Agent.Containerizers, m.Agent.Resources, m.Agent.Attributes)
-	v.flags("mesos.agent.flags", m.Agent.Flags, AgentFlags, agentReserved)
+	v.flags("mesos.agent.flags", m.Agent.Flags, AgentFlags, reserved(agentReserved, auth, authReason, agentAuthFlags))
 }
 
 func (v *validator) agent(path string, containerizers []string, resources, attributes map[string]string) {
@@ -419,7 +423,9 @@ func (v *validator) marathon() {
 	}
 	v.port("marathon.http_port", m.HTTPPort)
 	v.port("marathon.libprocess_port", m.LibprocessPort)
-	v.flags("marathon.flags", m.Flags, MarathonFlags, marathonReserved)
+	r := reserved(marathonReserved, On(v.c.Security.MesosAuthentication), authReason, marathonAuthFlags)
+	r = reserved(r, On(v.c.Security.MarathonHTTPAuth), "security.marathon_http_auth is on, with generated credentials", marathonHTTPFlags)
+	v.flags("marathon.flags", m.Flags, MarathonFlags, r)
 }
 
 func (v *validator) nodes() {

@@ -22,6 +22,14 @@ type Files struct {
 // Render renders the NoCloud files of node n.
 func Render(n *plan.Node) (Files, error) {
 	cc := UserData(n)
+	// A path written twice would leave the node with whichever copy cloud-init wrote last.
+	seen := map[string]bool{}
+	for _, f := range cc.WriteFiles {
+		if seen[f.Path] {
+			return Files{}, fmt.Errorf("node %s: user-data would write %s twice", n.Name, f.Path)
+		}
+		seen[f.Path] = true
+	}
 	ud, err := marshal(cc)
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
@@ -40,7 +48,7 @@ func Render(n *plan.Node) (Files, error) {
 	}
 	userData := append([]byte(Header), ud...)
 	if len(userData) > MaxUserData {
-		if userData, err = Gzip(userData); err != nil {
+		if userData, err = gzipBytes(userData); err != nil {
 			return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
 		}
 		if len(userData) > MaxUserData {
@@ -55,8 +63,8 @@ func Render(n *plan.Node) (Files, error) {
 // which cloud-init recognises and expands, on every datasource.
 const MaxUserData = 16384
 
-// Gzip compresses deterministically: no file name, no time stamp.
-func Gzip(data []byte) ([]byte, error) {
+// gzipBytes compresses deterministically: no file name, no time stamp.
+func gzipBytes(data []byte) ([]byte, error) {
 	var b bytes.Buffer
 	w, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
 	if err != nil {

@@ -70,3 +70,11 @@ func TestHugeUserDataFails(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestDuplicatePathRefused(t *testing.T) {
+	n := bigPlan(t, 2).Node(0)
+	n.Files = append(n.Files, n.Files[0])
+	if _, err := cloudinit.Render(&n); err == nil || !strings.Contains(err.Error(), "twice") {
+		t.Errorf("got %v", err)
+	}
+}
