@@ -32,8 +32,11 @@ unit:
 ## test: install what the tests need, then formatting, vet and every test
 test: deps fmt-check vet unit
 
+# Only the packages whose tests use internal/golden know the -update flag.
+GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' -e 'internal/golden"' -e 'Bool."update"' . | xargs -n1 dirname | sort -u)
+
 golden-update:
-	$(GO) test ./... -run Golden -update
+	$(GO) test $(GOLDEN_PKGS) -run Golden -update
 
 fuzz:
 	$(GO) test ./config/... -run '^$$' -fuzz FuzzLoad -fuzztime 60s

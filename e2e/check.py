@@ -139,6 +139,8 @@ def main():
     ap.add_argument("--disk", required=True)
     ap.add_argument("--user-data", required=True)
     ap.add_argument("--cluster", required=True)
+    ap.add_argument("--seed", default="/dev/sr0",
+                    help="where the NoCloud seed must have come from (a device or a seed directory)")
     ap.add_argument("--logs")
     a = ap.parse_args()
 
@@ -189,10 +191,10 @@ def main():
     else:
         res = json.loads(data).get("v1", {})
         ds = res.get("datasource") or ""
-        if "DataSourceNoCloud" in ds and "/dev/sr0" in ds:
+        if "DataSourceNoCloud" in ds and ("[seed=%s]" % a.seed) in ds:
             ok("cloud-init datasource: %s" % ds)
         else:
-            fail("cloud-init did not use the NoCloud seed on /dev/sr0: datasource=%r" % ds)
+            fail("cloud-init did not use the NoCloud seed on %s: datasource=%r" % (a.seed, ds))
         errs = res.get("errors") or []
         bad = [e for e in errs if not allow.search(str(e))]
         for e in errs:
@@ -222,6 +224,30 @@ def main():
                 fail("/var/log/cloud-init.log has %d unexpected warning(s)" % len(bad), "\n".join(bad[:20]))
     if disk.stat("/var/lib/cloud/instance/boot-finished") is None:
         fail("/var/lib/cloud/instance/boot-finished missing")
+
+    # 1b. a seed on the disk (bare metal: the installer's late_command wrote it): the rendered files,
+    # byte for byte, user-data readable by root only; and nothing left of the installer's own network
+    # configuration (the NoCloud network-config must be the only one).
+    if a.seed.startswith("/var/lib/cloud/seed/"):
+        rendered = os.path.dirname(os.path.abspath(a.user_data))
+        for name, mode in (("meta-data", 0o644), ("network-config", 0o644), ("user-data", 0o600)):
+            got, st, _ = disk.read(posixpath.join(a.seed, name))
+            want = open(os.path.join(rendered, name), "rb").read()
+            if got is None:
+                fail("seed %s/%s: not on the disk" % (a.seed, name))
+            elif got != want:
+                fail("seed %s/%s differs from the render (%d vs %d bytes)" % (a.seed, name, len(got), len(want)))
+            elif (st["mode"] & 0o7777, st["uid"], st["gid"]) != (mode, 0, 0):
+                fail("seed %s/%s: mode %o uid %d gid %d, want %o root:root" % (a.seed, name, st["mode"] & 0o7777, st["uid"], st["gid"], mode))
+            else:
+                ok("seed %s/%s on the disk is the rendered file (%o root:root)" % (a.seed, name, mode))
+        eni, _, _ = disk.read("/etc/network/interfaces")
+        stanzas = [l.strip() for l in (eni or b"").decode(errors="replace").splitlines()
+                   if re.match(r"\s*(iface|auto|allow-hotplug)\s", l) and not re.search(r"\blo\b", l)]
+        if stanzas:
+            fail("/etc/network/interfaces still configures the installer's NIC", "\n".join(stanzas))
+        else:
+            ok("/etc/network/interfaces configures only lo (the installer's stanza is gone)")
 
     # 2. every write_files entry.
     try:

@@ -9,8 +9,9 @@
 # packages, fetched by debootstrap from the Debian mirror this host's apt already uses (no other
 # download). Mesos and Marathon are NOT in Debian; the guest does not have them. debootstrap's default
 # variant adds Debian's "important" packages, among them nftables (the rendered firewall needs it).
-# One piece of test instrumentation is baked in from e2e/guest/ (never part of a seed): a probe that
-# reports ZooKeeper's state and a cross-node znode round trip on the serial console.
+# Test instrumentation is baked in from e2e/guest/ (never part of a seed): a probe that reports
+# ZooKeeper's state and a cross-node znode round trip on the serial console, and an init program that
+# plays the end of a bare-metal install (mounts a node's disk on /target, runs its preseed late_command).
 #
 # The directory (default /var/cache/mesosimg-e2e/<key>, E2E_CACHE to move it) holds:
 #   vmlinuz, initrd.img   for direct kernel boot (-kernel/-initrd), no boot loader
@@ -149,6 +150,8 @@ in_root update-rc.d zookeeper disable >/dev/null 2>&1 || die "could not disable 
 # rendered firewall admits ZooKeeper clients only from cluster nodes, so the host cannot ask).
 install -m 0755 "$here/guest/mesosimg-e2e-probe" "$root/usr/local/sbin/mesosimg-e2e-probe"
 install -m 0644 "$here/guest/mesosimg-e2e-probe.service" "$root/etc/systemd/system/mesosimg-e2e-probe.service"
+# The installer's last step, booted with init=/usr/local/sbin/mesosimg-e2e-install (see that file).
+install -m 0755 "$here/guest/mesosimg-e2e-install" "$root/usr/local/sbin/mesosimg-e2e-install"
 mkdir -p "$root/etc/systemd/system/cloud-init.target.wants"
 ln -sf /etc/systemd/system/mesosimg-e2e-probe.service "$root/etc/systemd/system/cloud-init.target.wants/"
 

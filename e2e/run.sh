@@ -17,6 +17,9 @@
 #   E2E_CACHE=DIR          image cache (default /var/cache/mesosimg-e2e)
 #   E2E_ALLOW=REGEX        cloud-init / systemd errors that are expected here (default mesos|marathon|docker)
 #   E2E_VM_MEM=1024        MiB per VM
+#   E2E_DISK_SEED_NODE=N   the node installed "bare metal": its preseed late_command writes the NoCloud
+#                          seed onto its disk (in an installer-like VM) and it boots with no seed device;
+#                          default the last node; "none" boots every node from seed.iso
 set -euo pipefail
 
 T0=$(date +%s)
@@ -131,6 +134,19 @@ for line in "${NODES[@]}"; do
   cp "$OUT/nodes/$n/network-config" "$WORK/logs/$n.network-config"
 done
 
+# The bare-metal node: no seed device; its preseed's late_command puts the seed on its disk (step 4a).
+DISK_NODE=${E2E_DISK_SEED_NODE:-$(awk '{ n = $1 } END { print n }' <<<"$(printf '%s\n' "${NODES[@]}")")}
+if [ "$DISK_NODE" = none ]; then
+  DISK_NODE=
+  say "E2E_DISK_SEED_NODE=none: every node boots from seed.iso; the preseed late_command is NOT exercised"
+else
+  printf '%s\n' "${NODES[@]}" | awk -v n="$DISK_NODE" '$1 == n { f = 1 } END { exit !f }' \
+    || die "E2E_DISK_SEED_NODE=$DISK_NODE is not a node of $CLUSTER"
+  [ -s "$OUT/nodes/$DISK_NODE/preseed.cfg" ] || die "$OUT/nodes/$DISK_NODE/preseed.cfg missing (the e2e cluster must be os: debian-12)"
+  cp "$OUT/nodes/$DISK_NODE/preseed.cfg" "$WORK/logs/$DISK_NODE.preseed.cfg"
+fi
+seed_of() { if [ "$1" = "$DISK_NODE" ]; then echo /var/lib/cloud/seed/nocloud; else echo /dev/sr0; fi; }
+
 # ---------------------------------------------------------------- 3. network namespace, bridge, taps
 BR_ADDR=$(awk '{ split($2, a, "."); print a[1] "." a[2] "." a[3] ".1/" $5; exit }' <<<"${NODES[0]}")
 # Is the bridge address (the host side of the checks) one the description lets administer the nodes?
@@ -161,18 +177,62 @@ append="root=/dev/vda rw console=ttyS0,115200 panic=-1"
 # stock Debian package behaves (enabled on install): zookeeper starts on its own with the example config
 # before cloud-init has written the real one. The seed must cope: write, then enable + restart.
 [ "${E2E_ZK_AUTOSTART:-1}" = 1 ] && append="$append systemd.wants=zookeeper.service"
+for line in "${NODES[@]}"; do
+  read -r n _ <<<"$line"
+  qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.raw" "$WORK/vm/$n.qcow2"
+done
+
+# ---------------------------------------------------------------- 4a. the bare-metal node's install, last mile
+# The Debian installer ends by running preseed/late_command with /target mounted. An installer-like VM
+# (the image booted with init=mesosimg-e2e-install, see e2e/guest/) mounts the node's disk on /target,
+# leaves there what netcfg writes for a static install, and runs the late_command exactly as
+# preseed.cfg holds it (the value debconf-set-selections reads: the rest of the line after the type).
+T_INSTALL=-
+if [ -n "$DISK_NODE" ]; then
+  t=$(date +%s)
+  read -r _ dip _ _ dprefix < <(printf '%s\n' "${NODES[@]}" | awk -v n="$DISK_NODE" '$1 == n')
+  ans="$WORK/vm/answers"; rm -rf "$ans"; mkdir -p "$ans"
+  sed -n 's/^d-i preseed\/late_command string //p' "$OUT/nodes/$DISK_NODE/preseed.cfg" | tr -d '\n' >"$ans/late_command.sh"
+  [ -s "$ans/late_command.sh" ] || die "$OUT/nodes/$DISK_NODE/preseed.cfg has no 'd-i preseed/late_command string' line"
+  { printf 'NODE=%s\nFQDN=%s.e2e.invalid\nIP=%s\nPREFIX=%s\n' "$DISK_NODE" "$DISK_NODE" "$dip" "$dprefix"
+    printf 'GATEWAY=%s\nDNS=%s\n' "${BR_ADDR%/*}" "${BR_ADDR%/*}"; } >"$ans/node.env"
+  mkfs.ext4 -q -F -L answers -d "$ans" "$WORK/vm/answers.raw" 16M >/dev/null || die "mkfs.ext4 -d of the answers disk failed"
+  qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.raw" "$WORK/vm/installer.qcow2"
+  : >"$WORK/logs/$DISK_NODE.install.console.log"
+  timeout 300 qemu-system-x86_64 -name "$DISK_NODE-install" -machine pc -accel tcg,thread=multi -cpu max -smp 1 -m "$MEM" \
+    -nodefaults -no-user-config -display none -no-reboot -nic none \
+    -kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" \
+    -append "root=/dev/vda rw console=ttyS0,115200 panic=-1 init=/usr/local/sbin/mesosimg-e2e-install" \
+    -drive "file=$WORK/vm/installer.qcow2,if=virtio,format=qcow2" \
+    -drive "file=$WORK/vm/$DISK_NODE.qcow2,if=virtio,format=qcow2" \
+    -drive "file=$WORK/vm/answers.raw,if=virtio,format=raw,readonly=on" \
+    -serial "file:$WORK/logs/$DISK_NODE.install.console.log" >"$WORK/logs/$DISK_NODE.install.qemu.log" 2>&1 \
+    || die "$DISK_NODE: the installer VM failed or took over 300s:$(printf '\n'; tail -n 30 "$WORK/logs/$DISK_NODE.install.console.log" | sed 's/^/    | /')"
+  rm -f "$WORK/vm/installer.qcow2" "$WORK/vm/answers.raw"
+  T_INSTALL=$(since "$t")
+  ic=$(tr -d '\r' <"$WORK/logs/$DISK_NODE.install.console.log" | grep -a 'e2e-install: ' || true)
+  if grep -q 'e2e-install: late_command exit 0' <<<"$ic" && grep -q 'e2e-install: done' <<<"$ic"; then
+    ok "$DISK_NODE: the preseed late_command ($(wc -c <"$ans/late_command.sh") bytes) ran on /target in ${T_INSTALL}s: $(grep -o 'seed .*' <<<"$ic" | tr '\n' ';')"
+  else
+    die "$DISK_NODE: the preseed late_command did not complete on /target:$(printf '\n%s' "$ic" | sed 's/^/    | /')"
+  fi
+  grep -q 'e2e-install: seed -rw------- 0 0 [0-9]* user-data' <<<"$ic" \
+    || fail "$DISK_NODE: the late_command left user-data that is not 0600 root:root" "$ic"
+fi
+
 T_BOOT=$(date +%s)
 i=0
 for line in "${NODES[@]}"; do
   i=$((i + 1))
   read -r n ip mac _ <<<"$line"
-  qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.raw" "$WORK/vm/$n.qcow2"
+  seed_drive=(-drive "file=$OUT/nodes/$n/seed.iso,if=ide,media=cdrom,readonly=on,format=raw")
+  [ "$n" = "$DISK_NODE" ] && seed_drive=()          # bare metal: no seed device, the seed is on the disk
   : >"$WORK/logs/$n.console.log"
   ip netns exec "$NS" qemu-system-x86_64 -name "$n" -machine pc -accel tcg,thread=multi -cpu max -smp 1 -m "$MEM" \
     -nodefaults -no-user-config -display none -no-reboot \
     -kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" -append "$append" \
     -drive "file=$WORK/vm/$n.qcow2,if=virtio,format=qcow2" \
-    -drive "file=$OUT/nodes/$n/seed.iso,if=ide,media=cdrom,readonly=on,format=raw" \
+    "${seed_drive[@]}" \
     -netdev "tap,id=n0,ifname=tap$i,script=no,downscript=no" -device "virtio-net-pci,netdev=n0,mac=$mac" \
     -device virtio-rng-pci \
     -serial "file:$WORK/logs/$n.console.log" \
@@ -180,7 +240,7 @@ for line in "${NODES[@]}"; do
     >"$WORK/logs/$n.qemu.log" 2>&1 &
   QPID[$n]=$!
 done
-say "booted ${#NODES[@]} VMs (TCG), waiting up to ${BOOT_TIMEOUT}s for cloud-init, the readiness line and the probe"
+say "booted ${#NODES[@]} VMs (TCG${DISK_NODE:+; $DISK_NODE with no seed device}), waiting up to ${BOOT_TIMEOUT}s for cloud-init, the readiness line and the probe"
 
 console() { tr -d '\r' <"$WORK/logs/$1.console.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 tail_of() { console "$1" | tail -n "${2:-40}"; }
@@ -242,10 +302,11 @@ for line in "${NODES[@]}"; do
   c=$(console "$n")
   fin=$(grep -E 'Cloud-init v\. .* finished at' <<<"$c" | tail -n1 || true)
   if [ -n "$fin" ]; then
-    if grep -q 'DataSourceNoCloud' <<<"$fin" && grep -q 'seed=/dev/sr0' <<<"$fin"; then
-      ok "$n: cloud-init finished after ${T_FIN[$n]}s from the NoCloud seed: ${fin#*finished at }"
+    want=$(seed_of "$n")
+    if grep -q 'DataSourceNoCloud' <<<"$fin" && grep -qF "seed=$want]" <<<"$fin"; then
+      ok "$n: cloud-init finished after ${T_FIN[$n]}s from the NoCloud seed on $want: ${fin#*finished at }"
     else
-      fail "$n: cloud-init finished, but not from the NoCloud seed on /dev/sr0" "$fin"
+      fail "$n: cloud-init finished, but not from the NoCloud seed on $want" "$fin"
     fi
   fi
   l=${READY_LINE[$n]:-}
@@ -402,7 +463,7 @@ for line in "${NODES[@]}"; do
   [ "${T_READY[$n]:-}" = dead ] && continue        # never booted: nothing to read
   qemu-img convert -O raw "$WORK/vm/$n.qcow2" "$WORK/vm/$n.raw"
   if E2E_ALLOW=${NODE_ALLOW[$n]:-$E2E_ALLOW} "$PY" "$e2e/check.py" --node "$n" --disk "$WORK/vm/$n.raw" --user-data "$OUT/nodes/$n/user-data" \
-       --cluster "$CLUSTER" --logs "$WORK/logs/$n"; then
+       --cluster "$CLUSTER" --seed "$(seed_of "$n")" --logs "$WORK/logs/$n"; then
     ok "$n: disk matches the render"
   else
     fail "$n: disk check failed (see the FAIL lines above; files copied to $WORK/logs/$n)"
@@ -413,7 +474,7 @@ T_DISK=$(since "$t")
 
 # ---------------------------------------------------------------- summary
 secs() { case "$1" in '') echo '-' ;; dead) echo dead ;; *) echo "${1}s" ;; esac; }
-say "timings: image ${T_IMAGE}s; power-on to ready:$(for line in "${NODES[@]}"; do read -r n _ <<<"$line"; printf ' %s %s (cloud-init finished %s, probe %s)' "$n" "$(secs "${T_READY[$n]:-}")" "$(secs "${T_FIN[$n]:-}")" "$(secs "${T_PROBE[$n]:-}")"; done); checks done at ${T_CHECKS_DONE}s; poweroff ${T_POWEROFF}s; disk checks ${T_DISK}s; total $(since "$T0")s"
+say "timings: image ${T_IMAGE}s; install last mile ${T_INSTALL}s; power-on to ready:$(for line in "${NODES[@]}"; do read -r n _ <<<"$line"; printf ' %s %s (cloud-init finished %s, probe %s)' "$n" "$(secs "${T_READY[$n]:-}")" "$(secs "${T_FIN[$n]:-}")" "$(secs "${T_PROBE[$n]:-}")"; done); checks done at ${T_CHECKS_DONE}s; poweroff ${T_POWEROFF}s; disk checks ${T_DISK}s; total $(since "$T0")s"
 if [ ${#FAILS[@]} -gt 0 ]; then
   say "${#FAILS[@]} failure(s):"
   printf '  - %s\n' "${FAILS[@]}"

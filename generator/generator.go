@@ -20,6 +20,7 @@ import (
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
 	"github.com/mesosimg/mesosimg/render/installer"
+	"github.com/mesosimg/mesosimg/render/netboot"
 	"github.com/mesosimg/mesosimg/render/packer"
 	"github.com/mesosimg/mesosimg/secrets"
 	"github.com/mesosimg/mesosimg/seed"
@@ -52,17 +53,26 @@ const (
 	// cluster into one base image (AMI, qcow2), its provisioning script and build seed.
 	FormatPacker Format = "packer"
 	// FormatInstaller writes the bare-metal installer answers matching the node's os:
-	// nodes/<name>/preseed.cfg (debian-12) or nodes/<name>/autoinstall.yaml (Ubuntu).
+	// nodes/<name>/preseed.cfg (debian-12), or nodes/<name>/autoinstall.yaml and the same on a
+	// cidata seed, nodes/<name>/autoinstall-seed.iso (Ubuntu).
 	FormatInstaller Format = "installer"
+	// FormatPXE writes the network install, when installer.answers_url says where the output
+	// is served: nodes/<name>/cmdline (the installer's kernel command line), pxe/boot.ipxe, and
+	// per node with a MAC pxe/mac-<mac>.ipxe and pxe/pxelinux.cfg/01-<mac>; on Ubuntu also
+	// nodes/<name>/autoinstall/ (the nocloud-net seed the live installer fetches).
+	FormatPXE Format = "pxe"
 )
 
 // Formats lists every format, in the order they are rendered.
-var Formats = []Format{FormatCloudInit, FormatISO, FormatVFAT, FormatInstaller, FormatPacker}
+var Formats = []Format{FormatCloudInit, FormatISO, FormatVFAT, FormatInstaller, FormatPXE, FormatPacker}
 
 // Seed file names in each node's directory.
 const (
 	SeedISOName  = "seed.iso"
 	SeedVFATName = "seed-vfat.img"
+	// AutoinstallSeedName (Ubuntu) is a cidata ISO holding the node's autoinstall as user-data,
+	// for installs from USB or virtual media.
+	AutoinstallSeedName = "autoinstall-seed.iso"
 )
 
 // DefaultEpoch is the timestamp stamped into images when SOURCE_DATE_EPOCH is unset
@@ -167,6 +177,9 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 	if opts.Epoch.IsZero() {
 		opts.Epoch = DefaultEpoch
 	}
+	if len(opts.Formats) > 0 && opts.wants(FormatPXE) && !netboot.Enabled(p.Description) {
+		return fmt.Errorf("format %s needs installer.answers_url in the description: the URL the output directory is served from", FormatPXE)
+	}
 	workers := opts.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -221,6 +234,9 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 	}
 	close(done)
 	wg.Wait()
+	if err == nil && opts.wants(FormatPXE) && netboot.Enabled(p.Description) {
+		err = renderNetboot(p, sink)
+	}
 	if err == nil && opts.wants(FormatPacker) {
 		err = renderPacker(p, sink)
 	}
@@ -238,6 +254,20 @@ func renderPacker(p *plan.Cluster, sink Sink) error {
 	}
 	for _, f := range files {
 		if err := sink(File{Path: path.Join(PackerDir, f.Path), Data: f.Data, Mode: f.Mode}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// renderNetboot renders the network-boot files shared by every node.
+func renderNetboot(p *plan.Cluster, sink Sink) error {
+	files, err := netboot.ClusterFiles(p.Description)
+	if err != nil {
+		return fmt.Errorf("pxe: %w", err)
+	}
+	for _, f := range files {
+		if err := sink(File(f)); err != nil {
 			return err
 		}
 	}
@@ -284,12 +314,43 @@ func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
 		// The seed holds user-data, so it is as secret as user-data.
 		out = append(out, File{Path: path.Join(dir, s.name), Data: b.Bytes(), Mode: mode})
 	}
-	if opts.wants(FormatInstaller) {
-		f, err := installer.Render(p.Description, &n, files)
+	pxe := opts.wants(FormatPXE) && netboot.Enabled(p.Description)
+	if opts.wants(FormatInstaller) || pxe {
+		answers, err := installer.Render(p.Description, &n, files)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, File{Path: path.Join(dir, f.Name), Data: f.Data, Mode: f.Mode})
+		if opts.wants(FormatInstaller) {
+			out = append(out, File{Path: path.Join(dir, answers.Name), Data: answers.Data, Mode: answers.Mode})
+			if answers.Name == installer.AutoinstallName {
+				// The autoinstall on a small cidata seed, for USB sticks and virtual media.
+				var b bytes.Buffer
+				err := seed.WriteISO(&b, []seed.File{
+					{Name: "meta-data", Data: []byte(netboot.InstallMetaData(p.Description.Cluster, n.Name))},
+					{Name: "user-data", Data: answers.Data},
+				}, seed.Options{Label: SeedLabel, ModTime: opts.Epoch})
+				if err != nil {
+					return nil, fmt.Errorf("node %s: %s: %w", n.Name, AutoinstallSeedName, err)
+				}
+				out = append(out, File{Path: path.Join(dir, AutoinstallSeedName), Data: b.Bytes(), Mode: answers.Mode})
+			}
+		}
+		if pxe {
+			boot, err := netboot.NodeBoot(p.Description, &n, dir, answers.Data)
+			if err != nil {
+				return nil, err
+			}
+			nf, err := netboot.NodeFiles(boot, dir)
+			if err != nil {
+				return nil, fmt.Errorf("node %s: %w", n.Name, err)
+			}
+			if answers.Name == installer.AutoinstallName {
+				nf = append(nf, netboot.NoCloudFiles(dir, p.Description.Cluster, n.Name, answers.Data, answers.Mode)...)
+			}
+			for _, f := range nf {
+				out = append(out, File(f))
+			}
+		}
 	}
 	return out, nil
 }

@@ -22,6 +22,8 @@ import (
 	"github.com/mesosimg/mesosimg/internal/consumers"
 	"github.com/mesosimg/mesosimg/internal/golden"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
+	"github.com/mesosimg/mesosimg/render/installer"
+	"github.com/mesosimg/mesosimg/render/netboot"
 	"github.com/mesosimg/mesosimg/secrets"
 )
 
@@ -131,6 +133,9 @@ func TestRealConsumers(t *testing.T) {
 				}
 				switch filepath.Base(f.Path) {
 				case "user-data":
+					if filepath.Base(filepath.Dir(p)) == netboot.NoCloudDir {
+						break // the live installer's seed: its autoinstall, checked below
+					}
 					checkUserData(t, p, f.Data)
 				case "network-config":
 					checkNetworkConfig(t, p, f.Data, osInfo.Distro, c)
@@ -145,6 +150,18 @@ func TestRealConsumers(t *testing.T) {
 					consumers.CheckISOSeed(t, p, nodeDir)
 				case generator.SeedVFATName:
 					consumers.CheckVFATSeed(t, p, nodeDir)
+				case generator.AutoinstallSeedName:
+					// The cidata image of the live installer: the autoinstall as user-data.
+					want := t.TempDir()
+					os.WriteFile(filepath.Join(want, "user-data"), mustRead(t, filepath.Join(nodeDir, installer.AutoinstallName)), 0o644)
+					os.WriteFile(filepath.Join(want, "meta-data"), []byte(netboot.InstallMetaData(c.Cluster, filepath.Base(nodeDir))), 0o644)
+					consumers.CheckISOFiles(t, p, want, "meta-data", "user-data")
+				}
+				if filepath.Base(nodeDir) == netboot.NoCloudDir && filepath.Base(p) == "user-data" {
+					ai := mustRead(t, filepath.Join(filepath.Dir(nodeDir), installer.AutoinstallName))
+					if !bytes.Equal(f.Data, ai) {
+						t.Errorf("%s differs from the node's %s", f.Path, installer.AutoinstallName)
+					}
 				}
 			}
 			checkPacker(t, filepath.Join(dir, generator.PackerDir), c)
@@ -344,4 +361,13 @@ func TestNftCheckBites(t *testing.T) {
 	if err := consumers.NftCheck(t, "overlapping intervals", bad); err == nil {
 		t.Error("nft -c accepted overlapping set intervals")
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -122,6 +123,20 @@ type Network struct {
 	GatewayKey bool
 	// DNS are name servers; Search are search domains.
 	DNS, Search []string
+}
+
+// IP is the address without its prefix length.
+func (n Network) IP() string { ip, _, _ := strings.Cut(n.Address, "/"); return ip }
+
+// Netmask is the address's prefix length as a dotted IPv4 netmask.
+func (n Network) Netmask() string {
+	_, p, _ := strings.Cut(n.Address, "/")
+	bits, _ := strconv.Atoi(p)
+	m := ^uint32(0) << (32 - bits)
+	if bits <= 0 {
+		m = 0
+	}
+	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&0xff, m>>8&0xff, m&0xff)
 }
 
 // Admin is the login user.

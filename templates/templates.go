@@ -12,7 +12,7 @@ import (
 	"text/template"
 )
 
-//go:embed cloud-init/*.tmpl packer/*.tmpl
+//go:embed cloud-init/*.tmpl packer/*.tmpl netboot/*.tmpl
 var files embed.FS
 
 var funcs = template.FuncMap{
@@ -20,7 +20,7 @@ var funcs = template.FuncMap{
 	"join":    strings.Join,
 }
 
-var all = template.Must(template.New("").Funcs(funcs).Option("missingkey=error").ParseFS(files, "cloud-init/*.tmpl", "packer/*.tmpl"))
+var all = template.Must(template.New("").Funcs(funcs).Option("missingkey=error").ParseFS(files, "cloud-init/*.tmpl", "packer/*.tmpl", "netboot/*.tmpl"))
 
 // Render executes the template named name (e.g. "zoo.cfg.tmpl") with data.
 func Render(name string, data any) (string, error) {

@@ -291,6 +291,14 @@ const (
 	DefaultUbuntuArchive = "http://archive.ubuntu.com/ubuntu"
 )
 
+// DescribeDisk names an installer.disk value in prose, for the headers of installer files.
+func DescribeDisk(disk string) string {
+	if disk == DiskLargest {
+		return "the largest fixed disk"
+	}
+	return disk
+}
+
 // applyInstallerDefaults fills the installer: section; it is filled even when absent.
 func applyInstallerDefaults(c *Cluster) {
 	in := &c.Installer
@@ -308,4 +316,10 @@ func applyInstallerDefaults(c *Cluster) {
 	setString(&in.Locale, DefaultLocale)
 	setString(&in.Keyboard, DefaultKeyboard)
 	setString(&in.Timezone, DefaultTimezone)
+	in.AnswersURL = strings.TrimSuffix(in.AnswersURL, "/")
+	if os, _ := LookupOS(c.OS); os.Distro == "debian" && in.AnswersURL != "" {
+		netboot := strings.TrimSuffix(in.Mirror, "/") + "/dists/" + os.Codename + "/main/installer-amd64/current/images/netboot/debian-installer/amd64/"
+		setString(&in.KernelURL, netboot+"linux")
+		setString(&in.InitrdURL, netboot+"initrd.gz")
+	}
 }

@@ -314,4 +314,14 @@ type Installer struct {
 	Keyboard string `yaml:"keyboard"`
 	// Timezone is the system time zone (a tz database name); default Etc/UTC.
 	Timezone string `yaml:"timezone"`
+	// AnswersURL is where the render's output directory is served for network installs (http:// or https://; e.g. https://boot.lan/metal, with nodes/<name>/preseed.cfg beneath it). With it, render writes each node's kernel command line (nodes/<name>/cmdline) and pxe/: iPXE and PXELINUX files that point each node's MAC at its own answers. The answers hold the node's secrets: prefer https://.
+	AnswersURL string `yaml:"answers_url"`
+	// KernelURL is the installer kernel a network boot loads; default for debian-12 the netboot kernel under mirror (dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/linux); required for Ubuntu (casper/vmlinuz of the iso_url ISO).
+	KernelURL string `yaml:"kernel_url"`
+	// InitrdURL is the installer initrd a network boot loads; default for debian-12 the netboot initrd.gz beside the default kernel; required for Ubuntu (casper/initrd of the iso_url ISO).
+	InitrdURL string `yaml:"initrd_url"`
+	// ISOURL is the Ubuntu live-server ISO the network-booted installer downloads into memory (casper's url=; the machine needs RAM for it, about 4 GiB); required for Ubuntu network installs, not used on debian-12.
+	ISOURL string `yaml:"iso_url"`
+	// KernelArgs are extra kernel parameters of every network install (e.g. console=ttyS0,115200n8); they follow "---", so the installers copy them to the installed system's boot loader.
+	KernelArgs []string `yaml:"kernel_args"`
 }

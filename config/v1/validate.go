@@ -821,6 +821,70 @@ func (v *validator) installer() {
 	if in.Timezone != "" && !reTimezone.MatchString(in.Timezone) {
 		v.errorf("installer.timezone", "%q is not a time zone: use a tz database name such as Etc/UTC or Europe/Berlin", in.Timezone)
 	}
+	v.netboot()
+}
+
+// reKernelArg is one extra kernel parameter: no spaces, quotes or characters a boot loader or
+// the installers' shells would read.
+var reKernelArg = regexp.MustCompile(`^[A-Za-z0-9_.,:/=+@%-]{1,256}$`)
+
+// netboot checks the network-install fields (installer.answers_url and what it needs).
+func (v *validator) netboot() {
+	in := v.c.Installer
+	os, _ := LookupOS(v.c.OS)
+	for _, f := range []struct{ key, value string }{
+		{"answers_url", in.AnswersURL}, {"kernel_url", in.KernelURL}, {"initrd_url", in.InitrdURL}, {"iso_url", in.ISOURL},
+	} {
+		if f.value != "" && !reHTTPURL.MatchString(f.value) {
+			v.errorf("installer."+f.key, "%q is not a network-boot URL: use http:// or https://, a host (and port) and a path, e.g. https://boot.lan/metal (no user, query, spaces or ';')", f.value)
+		}
+	}
+	for i, a := range in.KernelArgs {
+		if !reKernelArg.MatchString(a) || a == "---" {
+			v.errorf(report.Index("installer.kernel_args", i), "%q is not a kernel parameter mesosimg passes on: use name or name=value of letters, digits and . , : / = + @ %% _ - (e.g. console=ttyS0,115200n8)", a)
+		}
+	}
+	if in.AnswersURL == "" {
+		for _, f := range []struct{ key, value string }{{"kernel_url", in.KernelURL}, {"initrd_url", in.InitrdURL}, {"iso_url", in.ISOURL}} {
+			if f.value != "" {
+				v.warnf("installer."+f.key, "installer.%s is only used for network installs, which need installer.answers_url (where the output directory is served)", f.key)
+			}
+		}
+		if len(in.KernelArgs) > 0 {
+			v.warnf("installer.kernel_args", "installer.kernel_args is only used for network installs, which need installer.answers_url")
+		}
+		return
+	}
+	if strings.HasPrefix(in.AnswersURL, "http://") {
+		v.warnf("installer.answers_url", "the answers are served over plain HTTP: each node's preseed/autoinstall holds its user-data with the cluster's credentials, readable (and changeable) by anyone on that network; use https:// or an isolated provisioning network")
+	}
+	if os.Distro == "ubuntu" {
+		for _, f := range []struct{ key, value, what string }{
+			{"iso_url", in.ISOURL, "the live-server ISO, e.g. https://releases.ubuntu.com/" + os.Version + "/ubuntu-" + os.Version + "-live-server-amd64.iso (its point release's file name)"},
+			{"kernel_url", in.KernelURL, "casper/vmlinuz from that ISO (or releases.ubuntu.com/" + os.Version + "/netboot/amd64/linux of the same point release)"},
+			{"initrd_url", in.InitrdURL, "casper/initrd from that ISO"},
+		} {
+			if f.value == "" {
+				v.errorf("installer.answers_url", "network installs of %s need installer.%s: %s", os.ID, f.key, f.what)
+			}
+		}
+		if in.ISOURL != "" && !strings.HasSuffix(in.ISOURL, ".iso") {
+			v.errorf("installer.iso_url", "%q does not end in .iso: Ubuntu's live installer (casper) downloads only URLs that do", in.ISOURL)
+		}
+		if strings.HasPrefix(in.ISOURL, "https://") {
+			v.warnf("installer.iso_url", "casper downloads the ISO with the initramfs's busybox wget, which may not speak TLS: serve it over http:// (it holds no secrets)")
+		}
+	} else if in.ISOURL != "" {
+		v.warnf("installer.iso_url", "installer.iso_url is only used by Ubuntu's live installer; %s boots the netboot kernel and initrd", os.ID)
+	}
+	if len(v.c.Admin.SSHAuthorizedKeys) == 0 {
+		v.warnf("installer.answers_url", "admin.ssh_authorized_keys is empty: a machine installed from these answers has no password login and no platform to give it a key, so nobody can log in to it")
+	}
+	for i, n := range v.c.Nodes {
+		if n.MAC == "" {
+			v.warnf(report.Index("nodes", i), "node %q has no mac: pxe/ cannot point its MAC at its answers; boot it with the kernel command line in nodes/%s/cmdline", n.Name, n.Name)
+		}
+	}
 }
 
 // insideDir reports whether p is a relative path that stays inside its base directory.

@@ -217,13 +217,19 @@ var seedFiles = []string{"meta-data", "network-config", "user-data"}
 // check and that the image size equals its declared block count.
 func CheckISOSeed(t testing.TB, iso, dir string) {
 	t.Helper()
+	CheckISOFiles(t, iso, dir, seedFiles...)
+}
+
+// CheckISOFiles is CheckISOSeed for an image that holds the named files of dir (label cidata).
+func CheckISOFiles(t testing.TB, iso, dir string, names ...string) {
+	t.Helper()
 	needPkg(t, map[string]string{"blkid": "util-linux", "xorriso": "xorriso", "isoinfo": "genisoimage"})
 	checkBlkid(t, iso, "iso9660")
 	out := t.TempDir()
 	if b, err := exec.Command("xorriso", "-osirrox", "on", "-indev", iso, "-extract", "/", out).CombinedOutput(); err != nil {
 		t.Fatalf("xorriso -extract %s: %v\n%s", iso, err, b)
 	}
-	for _, name := range seedFiles {
+	for _, name := range names {
 		got, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Errorf("xorriso: %s lacks %s: %v", iso, name, err)

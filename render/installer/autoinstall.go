@@ -112,8 +112,31 @@ func (a AutoinstallFile) Marshal() ([]byte, error) {
 // disk first, subiquity's own first-boot data only without it.
 const CloudCfgName = "/etc/cloud/cloud.cfg.d/99-zz-mesosimg-nocloud.cfg"
 
-// CloudCfg is that file's content.
-const CloudCfg = "datasource_list: [NoCloud, None]\n"
+// CloudCfg is that file's content, marshalled from CloudCfgData.
+var CloudCfg = mustMarshal(CloudCfgData)
+
+// CloudCfgData is the installed system's datasource configuration: the NoCloud seed on disk
+// first, subiquity's own first-boot data only without it; and NoCloud reads no cidata device
+// (fs_label: null), so an autoinstall seed left in the machine — whose user-data NoCloud would
+// otherwise take over the disk's — is ignored at first boot.
+var CloudCfgData = cloudCfg{
+	DatasourceList: []string{"NoCloud", "None"},
+	Datasource:     map[string]map[string]*string{"NoCloud": {"fs_label": nil}},
+}
+
+// cloudCfg is the part of cloud.cfg that CloudCfgName sets.
+type cloudCfg struct {
+	DatasourceList []string                      `yaml:"datasource_list"`
+	Datasource     map[string]map[string]*string `yaml:"datasource"`
+}
+
+func mustMarshal(v any) string {
+	b, err := yamlout.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // subiquityNoNetwork is where subiquity turns cloud-init's networking off in the target; the
 // seed's network-config must apply, as on a VM.
@@ -148,7 +171,13 @@ func Autoinstall(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) AutoinstallF
 	}
 	files := seedFiles(seed)
 	files = append(files, seedFile{path: CloudCfgName, data: []byte(CloudCfg), mode: "0644"})
-	late := append(seedCommands(Target, "base64 -d", files), "rm -f "+shellQuote(Target+subiquityNoNetwork))
+	// Subiquity writes the install network into /etc/netplan (00-installer-config.yaml on
+	// 22.04, 50-cloud-init.yaml on 24.04) and turns cloud-init's networking off: both go, so the
+	// seed's network-config is the node's only one (an installer DHCP stanza would otherwise
+	// merge with the static address).
+	late := append(seedCommands(Target, "base64 -d", files),
+		"rm -f "+shellQuote(Target+subiquityNoNetwork),
+		"rm -f "+shellQuote(Target+"/etc/netplan")+"/*.yaml")
 	return AutoinstallFile{AutoinstallConfig{
 		Version:      1,
 		Locale:       in.Locale,

@@ -104,22 +104,6 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 
-// netmask turns a prefix length into a dotted IPv4 netmask.
-func netmask(bits int) string {
-	m := ^uint32(0) << (32 - bits)
-	if bits == 0 {
-		m = 0
-	}
-	return fmt.Sprintf("%d.%d.%d.%d", m>>24, m>>16&0xff, m>>8&0xff, m&0xff)
-}
-
-// splitAddress splits ip/prefix.
-func splitAddress(a string) (ip string, bits int) {
-	ip, p, _ := strings.Cut(a, "/")
-	fmt.Sscanf(p, "%d", &bits)
-	return ip, bits
-}
-
 // ntpServer is the one server the installers' clock setup takes: the first ntp server, else
 // the first pool; empty for the installer's default.
 func ntpServer(c *v1.Cluster) string {
@@ -138,11 +122,4 @@ func mirror(u string) (proto, host, dir string) {
 	host, dir, _ = strings.Cut(rest, "/")
 	dir = "/" + strings.TrimSuffix(dir, "/")
 	return proto, host, dir
-}
-
-func diskText(disk string) string {
-	if disk == v1.DiskLargest {
-		return "the largest fixed disk"
-	}
-	return disk
 }

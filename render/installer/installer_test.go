@@ -230,6 +230,16 @@ func TestLateCommandWritesSeed(t *testing.T) {
 	need(t, "bash", "bash")
 	for _, r := range renderAll(t) {
 		target := t.TempDir()
+		// What the installers leave behind that the late commands must clear away.
+		leftovers := []string{installer.ENIPath}
+		if r.file.Name == installer.AutoinstallName {
+			leftovers = []string{"/etc/netplan/00-installer-config.yaml", "/etc/netplan/50-cloud-init.yaml",
+				"/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg"}
+		}
+		for _, p := range leftovers {
+			os.MkdirAll(filepath.Dir(filepath.Join(target, p)), 0o755)
+			os.WriteFile(filepath.Join(target, p), []byte("allow-hotplug ens3\niface ens3 inet dhcp\n"), 0o644)
+		}
 		for _, cmd := range lateCommands(t, r.file) {
 			if strings.Contains(cmd, "$(") || strings.Contains(cmd, "`") {
 				t.Errorf("%s: late command substitutes commands: %.80s", r.name, cmd)
@@ -265,10 +275,21 @@ func TestLateCommandWritesSeed(t *testing.T) {
 				t.Errorf("%s: %s has mode %v, want %v", r.name, f.name, st.Mode().Perm(), f.mode)
 			}
 		}
+		if r.file.Name == installer.PreseedName {
+			got, err := os.ReadFile(filepath.Join(target, installer.ENIPath))
+			if err != nil || string(got) != installer.ENIStock {
+				t.Errorf("%s: %s = %q, %v", r.name, installer.ENIPath, got, err)
+			}
+		}
 		if r.file.Name == installer.AutoinstallName {
 			got, err := os.ReadFile(filepath.Join(target, installer.CloudCfgName))
 			if err != nil || string(got) != installer.CloudCfg {
 				t.Errorf("%s: %s = %q, %v", r.name, installer.CloudCfgName, got, err)
+			}
+			for _, p := range leftovers {
+				if _, err := os.Stat(filepath.Join(target, p)); err == nil {
+					t.Errorf("%s: %s survived the late commands", r.name, p)
+				}
 			}
 		}
 	}
@@ -302,5 +323,30 @@ func TestInstallerShellcheck(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s: shellcheck: %v\n%s", name, err, out)
 		}
+	}
+}
+
+// TestCloudCfgReadByCloudInit has cloud-init's own code (Debian's, on /usr/bin/python3) read the
+// datasource configuration the Ubuntu late-commands install, merged over a stock configuration
+// as the installed system would: NoCloud first, and no cidata device scan.
+func TestCloudCfgReadByCloudInit(t *testing.T) {
+	need(t, "/usr/bin/python3", "python3")
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "90_dpkg.cfg"), []byte("datasource_list: [NoCloud, ConfigDrive, OpenStack, None]\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "99-installer.cfg"), []byte("datasource_list: [None]\ndatasource:\n  None:\n    userdata_raw: '#cloud-config'\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, filepath.Base(installer.CloudCfgName)), []byte(installer.CloudCfg), 0o644)
+	script := `
+import sys
+from cloudinit import util
+cfg = util.read_conf_d(sys.argv[1])
+nc = cfg.get("datasource", {}).get("NoCloud", {})
+print(cfg["datasource_list"], "fs_label" in nc, nc.get("fs_label", "cidata"))
+`
+	out, err := exec.Command("/usr/bin/python3", "-c", script, dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("cloud-init could not read %s: %v\n%s", installer.CloudCfgName, err, out)
+	}
+	if got, want := strings.TrimSpace(string(out)), "['NoCloud', 'None'] True None"; got != want {
+		t.Errorf("cloud-init reads the merged configuration as %q, want %q", got, want)
 	}
 }

@@ -59,6 +59,13 @@ func (p PreseedFile) Marshal() ([]byte, error) {
 // it the partitioning and boot loader target. It runs in the installer's busybox shell.
 const LargestDiskCommand = `d=; s=0; for x in $(list-devices disk); do b=${x##*/}; [ "$(cat /sys/block/$b/removable 2>/dev/null)" = 0 ] || continue; z=$(cat /sys/block/$b/size); if [ "$z" -gt "$s" ]; then s=$z; d=$x; fi; done; [ -n "$d" ] && debconf-set partman-auto/disk "$d" && debconf-set grub-installer/bootdev "$d"`
 
+// ENIPath is ifupdown's configuration on the installed Debian system.
+const ENIPath = "/etc/network/interfaces"
+
+// ENIStock is ifupdown's stock /etc/network/interfaces (as in Debian's cloud images): it only
+// includes interfaces.d, where cloud-init renders the network-config.
+const ENIStock = "# interfaces(5) file used by ifup(8) and ifdown(8)\n# Include files from /etc/network/interfaces.d:\nsource /etc/network/interfaces.d/*\n"
+
 // Preseed builds the preseed of node n of a debian-12 cluster.
 func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files) PreseedFile {
 	in := c.Installer
@@ -80,10 +87,9 @@ func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files
 	di("netcfg/choose_interface", "select", iface)
 	domain := strings.TrimPrefix(strings.TrimPrefix(n.FQDN, n.Name), ".")
 	if in.Network == v1.InstallerStatic {
-		ip, bits := splitAddress(n.Network.Address)
 		di("netcfg/disable_autoconfig", "boolean", "true")
-		di("netcfg/get_ipaddress", "string", ip)
-		di("netcfg/get_netmask", "string", netmask(bits))
+		di("netcfg/get_ipaddress", "string", n.Network.IP())
+		di("netcfg/get_netmask", "string", n.Network.Netmask())
 		di("netcfg/get_gateway", "string", n.Network.Gateway)
 		if n.Network.Gateway == "" {
 			di("netcfg/no_default_route", "boolean", "true")
@@ -177,14 +183,18 @@ func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files
 	}
 
 	// The NoCloud seed on the installed disk. The installer's busybox may lack base64, so
-	// the installed system's decoder runs (chroot /target base64 -d).
-	di("preseed/late_command", "string", strings.Join(seedCommands(Target, "chroot "+Target+" base64 -d", seedFiles(seed)), " && "))
+	// the installed system's decoder runs (chroot /target base64 -d). netcfg wrote the install
+	// NIC into /etc/network/interfaces; ifupdown's stock file replaces it, so the seed's
+	// network-config (which cloud-init renders into interfaces.d) is the node's only network
+	// configuration, as on a VM — a second stanza for the same NIC would fail ifup.
+	files := append(seedFiles(seed), seedFile{path: ENIPath, data: []byte(ENIStock), mode: "0644"})
+	di("preseed/late_command", "string", strings.Join(seedCommands(Target, "chroot "+Target+" base64 -d", files), " && "))
 	di("finish-install/reboot_in_progress", "note", "")
 
 	return PreseedFile{
 		Comment: []string{
 			fmt.Sprintf("Debian installer answers for node %s of cluster %s (mesosimg).", n.Name, c.Cluster),
-			"Installs " + osInfo.ID + " on " + diskText(in.Disk) + " (ERASED), then writes the node's NoCloud seed",
+			"Installs " + osInfo.ID + " on " + v1.DescribeDisk(in.Disk) + " (ERASED), then writes the node's NoCloud seed",
 			"to " + SeedDir + "; cloud-init configures the node at first boot.",
 		},
 		Entries: e,
