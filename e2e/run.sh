@@ -134,7 +134,7 @@ for line in "${NODES[@]}"; do
   cp "$OUT/nodes/$n/network-config" "$WORK/logs/$n.network-config"
 done
 
-# The bare-metal node: no seed device; its preseed's late_command puts the seed on its disk (step 4a).
+# The bare-metal node: no seed device; its preseed's late_command puts the seed on its disk (step 3b).
 DISK_NODE=${E2E_DISK_SEED_NODE:-$(awk '{ n = $1 } END { print n }' <<<"$(printf '%s\n' "${NODES[@]}")")}
 if [ "$DISK_NODE" = none ]; then
   DISK_NODE=
@@ -182,7 +182,7 @@ for line in "${NODES[@]}"; do
   qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.raw" "$WORK/vm/$n.qcow2"
 done
 
-# ---------------------------------------------------------------- 4a. the bare-metal node's install, last mile
+# ---------------------------------------------------------------- 3b. the bare-metal node's install, last mile
 # The Debian installer ends by running preseed/late_command with /target mounted. An installer-like VM
 # (the image booted with init=mesosimg-e2e-install, see e2e/guest/) mounts the node's disk on /target,
 # leaves there what netcfg writes for a static install, and runs the late_command exactly as

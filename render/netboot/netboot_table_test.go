@@ -1,0 +1,165 @@
+package netboot_test
+
+import (
+	"crypto/md5"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/mesosimg/mesosimg/config"
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render/netboot"
+	"github.com/mesosimg/mesosimg/secrets"
+)
+
+// tblDescription is a valid description with an installer: section and the given node lines.
+func tblDescription(os, installer, nodes string) string {
+	return "cluster: lab\nos: " + os + "\ndomain: dc.lan\nnetwork: {gateway: 10.0.0.1, dns: [10.0.0.2, 10.0.0.3], interface: eno1}\n" +
+		"admin: {ssh_authorized_keys: [ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMesosImgTestKeyOnlyForGoldenFilesAAAAAAAA ops@example]}\n" +
+		"security: {admin_cidrs: [10.0.0.0/24]}\n" +
+		"installer:\n" + installer + "nodes:\n" + nodes
+}
+
+// tblBoot loads a description and builds the network install of its first node.
+func tblBoot(t *testing.T, yaml string) (netboot.Boot, error) {
+	t.Helper()
+	c, rep := config.Load(config.Source{Name: "t.yaml", Data: []byte(yaml)})
+	if c == nil {
+		t.Fatalf("invalid description: %s", rep.Format("t.yaml"))
+	}
+	p, err := plan.Build(c, secrets.Fixed())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := p.Node(0)
+	return netboot.NodeBoot(c, &n, "nodes/"+n.Name, []byte("answers of "+n.Name))
+}
+
+const tblNode = "  - {name: m1, ip: 10.0.0.11, roles: [zookeeper, master, agent], mac: \"0C:C4:7A:00:00:11\"}\n"
+
+func TestCmdline(t *testing.T) {
+	md5sum := fmt.Sprintf("%x", md5.Sum([]byte("answers of m1")))
+	ubuntu := "  kernel_url: http://boot.lan/k\n  initrd_url: http://boot.lan/i\n  iso_url: http://boot.lan/live.iso\n"
+	for _, tc := range []struct {
+		name, os, installer, nodes string
+		want                       string
+	}{{
+		name: "debian static", os: "debian-12",
+		installer: "  answers_url: https://boot.lan/out/\n  kernel_args: [console=ttyS0]\n", nodes: tblNode,
+		want: "auto=true priority=critical url=https://boot.lan/out/nodes/m1/preseed.cfg preseed/url/checksum=" + md5sum +
+			" locale=en_US.UTF-8 keymap=us hostname=m1 domain=dc.lan interface=auto netcfg/disable_autoconfig=true" +
+			" netcfg/get_ipaddress=10.0.0.11 netcfg/get_netmask=255.255.255.0 netcfg/get_gateway=10.0.0.1" +
+			" netcfg/get_nameservers=10.0.0.2 netcfg/confirm_static=true BOOTIF=01-0c-c4-7a-00-00-11 --- console=ttyS0",
+	}, {
+		name: "debian dhcp, no mac", os: "debian-12",
+		installer: "  answers_url: https://boot.lan/out\n  network: dhcp\n",
+		nodes:     "  - {name: m1, ip: 10.0.0.11, prefix: 16, roles: [zookeeper, master, agent]}\n",
+		want: "auto=true priority=critical url=https://boot.lan/out/nodes/m1/preseed.cfg preseed/url/checksum=" + md5sum +
+			" locale=en_US.UTF-8 keymap=us hostname=m1 domain=dc.lan interface=auto",
+	}, {
+		name: "ubuntu 22.04 static", os: "ubuntu-22.04",
+		installer: "  answers_url: https://boot.lan/out\n" + ubuntu,
+		nodes:     "  - {name: m1, ip: 10.0.0.11, prefix: 20, roles: [zookeeper, master, agent], mac: \"0c:c4:7a:00:00:11\"}\n",
+		want: "autoinstall root=/dev/ram0 ramdisk_size=1500000 ip=10.0.0.11::10.0.0.1:255.255.240.0:m1::none:10.0.0.2" +
+			" url=http://boot.lan/live.iso cloud-config-url=/dev/null ds=nocloud-net;s=https://boot.lan/out/nodes/m1/autoinstall/" +
+			" BOOTIF=01-0c-c4-7a-00-00-11",
+	}, {
+		name: "ubuntu 24.04 dhcp", os: "ubuntu-24.04",
+		installer: "  answers_url: https://boot.lan/out\n  network: dhcp\n" + ubuntu, nodes: tblNode,
+		want: "autoinstall root=/dev/ram0 ramdisk_size=1500000 ip=dhcp iso-url=http://boot.lan/live.iso" +
+			" cloud-config-url=/dev/null ds=nocloud-net;s=https://boot.lan/out/nodes/m1/autoinstall/ BOOTIF=01-0c-c4-7a-00-00-11",
+	}} {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := tblBoot(t, tblDescription(tc.os, tc.installer, tc.nodes))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := b.Cmdline(); got != tc.want {
+				t.Errorf("cmdline\n got %s\nwant %s", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestNodeFiles(t *testing.T) {
+	b, err := tblBoot(t, tblDescription("debian-12", "  answers_url: https://boot.lan/out\n", tblNode))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := netboot.NodeFiles(b, "nodes/m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{
+		"nodes/m1/cmdline":                      b.Cmdline() + "\n",
+		"pxe/mac-0c-c4-7a-00-00-11.ipxe":        "kernel --name vmlinuz " + b.Kernel + " initrd=initrd.img " + b.Cmdline() + "\n",
+		"pxe/pxelinux.cfg/01-0c-c4-7a-00-00-11": "  APPEND " + b.Cmdline() + "\n",
+	}
+	if len(files) != len(want) {
+		t.Errorf("%d files, want %d", len(files), len(want))
+	}
+	for _, f := range files {
+		w, ok := want[f.Path]
+		if !ok {
+			t.Errorf("unexpected file %s", f.Path)
+			continue
+		}
+		if !strings.Contains(string(f.Data), w) {
+			t.Errorf("%s lacks %q:\n%s", f.Path, w, f.Data)
+		}
+		if f.Mode != 0o644 {
+			t.Errorf("%s: mode %v", f.Path, f.Mode)
+		}
+	}
+	if !strings.HasSuffix(b.Kernel, "/dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/linux") ||
+		!strings.HasSuffix(b.Initrd, "/netboot/debian-installer/amd64/initrd.gz") {
+		t.Errorf("debian-12 netboot defaults: kernel %s initrd %s", b.Kernel, b.Initrd)
+	}
+
+	// Without a MAC, only the command line: nothing can point a machine at it.
+	b, err = tblBoot(t, tblDescription("debian-12", "  answers_url: https://boot.lan/out\n", "  - {name: m1, ip: 10.0.0.11, roles: [zookeeper, master, agent]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err = netboot.NodeFiles(b, "nodes/m1")
+	if err != nil || len(files) != 1 || files[0].Path != "nodes/m1/cmdline" {
+		t.Errorf("no mac: %v, %v", files, err)
+	}
+}
+
+func TestCmdlineLimits(t *testing.T) {
+	long := "  answers_url: https://boot.lan/" + strings.Repeat("a", 2000) + "\n"
+	if _, err := tblBoot(t, tblDescription("debian-12", long, tblNode)); err == nil || !strings.Contains(err.Error(), "over Linux's 2047") {
+		t.Errorf("a 2 KB answers_url: %v", err)
+	}
+	var args []string
+	for i := 0; i < 20; i++ {
+		args = append(args, fmt.Sprintf("opt%d=1", i))
+	}
+	many := "  answers_url: https://boot.lan/out\n  kernel_args: [" + strings.Join(args, ", ") + "]\n"
+	if _, err := tblBoot(t, tblDescription("debian-12", many, tblNode)); err == nil || !strings.Contains(err.Error(), "name=value kernel parameters") {
+		t.Errorf("35 name=value parameters: %v", err)
+	}
+	// Parameters with a dot in the name stay with the kernel and do not count.
+	args = args[:0]
+	for i := 0; i < 20; i++ {
+		args = append(args, fmt.Sprintf("mod.opt%d=1", i))
+	}
+	dotted := "  answers_url: https://boot.lan/out\n  kernel_args: [" + strings.Join(args, ", ") + "]\n"
+	if _, err := tblBoot(t, tblDescription("debian-12", dotted, tblNode)); err != nil {
+		t.Errorf("module parameters: %v", err)
+	}
+}
+
+func TestDispatcher(t *testing.T) {
+	c := &v1.Cluster{Cluster: "lab", OS: "debian-12"}
+	files, err := netboot.ClusterFiles(c)
+	if err != nil || len(files) != 1 {
+		t.Fatalf("%v %v", files, err)
+	}
+	s := string(files[0].Data)
+	if files[0].Path != "pxe/boot.ipxe" || !strings.HasPrefix(s, "#!ipxe\n") || !strings.Contains(s, "chain --autofree mac-${netX/mac:hexhyp}.ipxe || goto unknown") {
+		t.Errorf("boot.ipxe:\n%s", s)
+	}
+}
