@@ -94,7 +94,7 @@ func TestNodeFiles(t *testing.T) {
 	want := map[string]string{
 		"nodes/m1/cmdline":                      b.Cmdline() + "\n",
 		"pxe/mac-0c-c4-7a-00-00-11.ipxe":        "kernel --name vmlinuz " + b.Kernel + " initrd=initrd.img " + b.Cmdline() + "\n",
-		"pxe/pxelinux.cfg/01-0c-c4-7a-00-00-11": "  APPEND " + b.Cmdline() + "\n",
+		"pxe/pxelinux.cfg/01-0c-c4-7a-00-00-11": "  APPEND initrd=" + b.Initrd + " " + b.Cmdline() + "\n",
 	}
 	if len(files) != len(want) {
 		t.Errorf("%d files, want %d", len(files), len(want))
@@ -159,7 +159,7 @@ func TestDispatcher(t *testing.T) {
 		t.Fatalf("%v %v", files, err)
 	}
 	s := string(files[0].Data)
-	if files[0].Path != "pxe/boot.ipxe" || !strings.HasPrefix(s, "#!ipxe\n") || !strings.Contains(s, "chain --autofree mac-${netX/mac:hexhyp}.ipxe || goto unknown") {
+	if files[0].Path != "pxe/boot.ipxe" || !strings.HasPrefix(s, "#!ipxe\n") || !strings.Contains(s, "imgfetch --name node mac-${netX/mac:hexhyp}.ipxe || goto unknown") {
 		t.Errorf("boot.ipxe:\n%s", s)
 	}
 }
