@@ -78,7 +78,7 @@ installer:
   answers_url: http://10.0.2.2:$port/out
   kernel_args: ["console=ttyS0,115200n8"]
 nodes:
-  - {name: m1, ip: 10.0.2.15, roles: [zookeeper, master, agent], interface: eth0, mac: "52:54:00:12:34:56"}
+  - {name: m1, ip: 10.0.2.50, roles: [zookeeper, master, agent], interface: eth0, mac: "52:54:00:12:34:56"}
 EOF
 "$MESOSIMG" render "$WORK/cluster.yaml" -o "$WORK/out" --force >"$WORK/render.log" 2>&1 || die "render failed: $(cat "$WORK/render.log")"
 cmdline=$(cat "$WORK/out/nodes/m1/cmdline")
@@ -87,7 +87,10 @@ grep -q "preseed/url/checksum=" <<<"$cmdline" || die "the rendered cmdline has n
 pids+=($!)
 say "cmdline: $cmdline"
 
-# 3. Two installers at once: the rendered command line, and the same with a wrong checksum.
+# 3. Two installers at once: the rendered command line (static address 10.0.2.50: qemu's DHCP would
+# hand out 10.0.2.15, and the installer must not run DHCP at all), and a control: the same without
+# the static netcfg/ parameters (so it runs DHCP, which must show on its screen) and with a wrong
+# checksum (which it must refuse).
 boot() {  # boot NAME CMDLINE
   qemu-img create -q -f qcow2 "$WORK/$1.qcow2" 8G
   timeout "$TIMEOUT" qemu-system-x86_64 -name "$1" -machine pc -accel tcg,thread=multi -cpu max -smp 1 -m 1024 \
@@ -99,22 +102,30 @@ boot() {  # boot NAME CMDLINE
   pids+=($!)
 }
 boot good "$cmdline"
-boot badsum "$(sed 's/checksum=[0-9a-f]*/checksum=00000000000000000000000000000000/' <<<"$cmdline")"
+boot badsum "$(sed 's/checksum=[0-9a-f]*/checksum=00000000000000000000000000000000/; s| netcfg/[^ ]*||g' <<<"$cmdline")"
 
-screen() { tr -d '\r' 2>/dev/null <"$WORK/$1.console.log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b(.//g'; }
+screen() {  # the console so far, without escape sequences (empty before qemu made it)
+  [ -f "$WORK/$1.console.log" ] || return 0
+  tr -d '\r' 2>/dev/null <"$WORK/$1.console.log" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1b(.//g'; }
 # Past the preseed: anna downloading (or failing to download) the installer's components.
 PAST='Download installer components|Loading additional components|Detecting disks|Partition disks|Installing the base system'
 BAD='Checksum error|\[!!\] Download debconf preconfiguration file|Failed to process the preconfiguration|\[!!\] Configure the network|Bad archive mirror|\[!!\] Choose a mirror'
 good='' bad=''
 deadline=$(( $(date +%s) + TIMEOUT ))
+# (Screens are read into variables first: grep -q on a pipe would end it early, which pipefail
+# reports as a failure.)
 while [ -z "$good" ] || [ -z "$bad" ]; do
-  [ -z "$good" ] && if screen good | grep -qE "$BAD"; then good=fail; elif screen good | grep -qE "$PAST"; then good=ok; fi
-  [ -z "$bad" ] && screen badsum | grep -q 'Checksum error' && bad=ok
+  sg=$(screen good || true); sb=$(screen badsum || true)
+  [ -z "$good" ] && if grep -qE "$BAD" <<<"$sg"; then good=fail; elif grep -qE "$PAST" <<<"$sg"; then good=ok; fi
+  [ -z "$bad" ] && grep -q 'Checksum error' <<<"$sb" && bad=ok
+  if [ -n "$good" ] && grep -qiE 'dhcp|autoconfiguration' <<<"$sg"; then good=dhcp; fi
   [ "$(date +%s)" -lt "$deadline" ] || break
   sleep 3
 done
 fetches=$(grep -c 'GET /out/nodes/m1/preseed.cfg' "$WORK/http.log" || true)
 [ "${fetches:-0}" -ge 2 ] || die "the answers server saw $fetches request(s) for the preseed, not one per installer: $(cat "$WORK/http.log")"
+[ "$good" != dhcp ] || die "the installer ran DHCP although the command line sets a static address:
+$(screen good | grep -iE 'dhcp|autoconfiguration' | head -n 5)"
 if [ "$good" = ok ]; then
   say "ok: the installer fetched the preseed ($fetches requests), accepted its checksum, loaded it and went on: $(screen good | grep -oE "$PAST" | head -n1)"
 else
@@ -125,4 +136,10 @@ if [ "$bad" = ok ]; then
   say "ok: with a wrong preseed/url/checksum the installer refuses the preseed (Checksum error)"
 else
   die "a wrong preseed/url/checksum was not refused within ${TIMEOUT}s"
+fi
+# The control ran DHCP and its screen says so; the rendered command line's screen never did.
+if grep -qiE 'dhcp|autoconfiguration' <<<"$(screen badsum)"; then
+  say "ok: the control without the static parameters ran DHCP (on its screen); the rendered one configured 10.0.2.50 statically (no DHCP on its screen)"
+else
+  die "the control installer without static parameters shows no DHCP on its screen: the no-DHCP check proves nothing"
 fi

@@ -58,8 +58,9 @@ const (
 	FormatInstaller Format = "installer"
 	// FormatPXE writes the network install, when installer.answers_url says where the output
 	// is served: nodes/<name>/cmdline (the installer's kernel command line), pxe/boot.ipxe, and
-	// per node with a MAC pxe/mac-<mac>.ipxe and pxe/pxelinux.cfg/01-<mac>; on Ubuntu also
-	// nodes/<name>/autoinstall/ (the nocloud-net seed the live installer fetches).
+	// per node with a MAC pxe/mac-<mac>.ipxe and pxe/pxelinux.cfg/01-<mac>; and what the
+	// installers fetch: nodes/<name>/preseed.cfg (debian-12) or nodes/<name>/autoinstall/ (the
+	// nocloud-net seed of Ubuntu's live installer).
 	FormatPXE Format = "pxe"
 )
 
@@ -320,8 +321,11 @@ func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
 		if err != nil {
 			return nil, err
 		}
-		if opts.wants(FormatInstaller) {
+		// The network boot fetches the preseed: pxe writes it too (Ubuntu's is in autoinstall/).
+		if opts.wants(FormatInstaller) || answers.Name == installer.PreseedName {
 			out = append(out, File{Path: path.Join(dir, answers.Name), Data: answers.Data, Mode: answers.Mode})
+		}
+		if opts.wants(FormatInstaller) {
 			if answers.Name == installer.AutoinstallName {
 				// The autoinstall on a small cidata seed, for USB sticks and virtual media.
 				var b bytes.Buffer

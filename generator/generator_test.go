@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -281,6 +282,87 @@ func TestModes(t *testing.T) {
 			script := strings.HasPrefix(f.Path, generator.PackerDir+"/") && strings.HasSuffix(f.Path, ".sh")
 			if f.Mode != 0o644 && f.Mode != 0o600 && !(script && f.Mode == 0o755) {
 				t.Errorf("%s: %s has mode %v; want 0644, 0600 for secrets, 0755 for packer scripts", tc.name, f.Path, f.Mode)
+			}
+		}
+	}
+}
+
+// TestSecretModes: every file that carries a node's user-data (seeds, installer answers, the
+// autoinstall seed and nocloud-net copy) is 0600 when that user-data holds secrets.
+func TestSecretModes(t *testing.T) {
+	carries := func(p string) bool {
+		switch path.Base(p) {
+		case "user-data", generator.SeedISOName, generator.SeedVFATName, generator.AutoinstallSeedName,
+			installer.PreseedName, installer.AutoinstallName:
+			return true
+		}
+		return false
+	}
+	seen := map[string]bool{}
+	for _, tc := range cases(t) {
+		files := render(t, tc.path)
+		// A node's user-data holds secrets when it is 0600 (TestModes and the plan tests pin that).
+		secret := map[string]bool{}
+		for _, f := range files {
+			if strings.HasPrefix(f.Path, "nodes/") && path.Base(f.Path) == "user-data" && path.Base(path.Dir(f.Path)) != netboot.NoCloudDir {
+				secret[path.Dir(f.Path)] = f.Mode == 0o600
+			}
+		}
+		for _, f := range files {
+			if !strings.HasPrefix(f.Path, "nodes/") || !carries(f.Path) {
+				continue
+			}
+			nodeDir := strings.Join(strings.SplitN(f.Path, "/", 3)[:2], "/")
+			seen[path.Base(f.Path)] = true
+			if secret[nodeDir] {
+				seen["secret "+path.Base(f.Path)] = true
+			}
+			if secret[nodeDir] && f.Mode != 0o600 {
+				t.Errorf("%s: %s carries user-data with secrets but has mode %v", tc.name, f.Path, f.Mode)
+			}
+		}
+	}
+	for _, name := range []string{"secret " + generator.AutoinstallSeedName, "secret " + installer.PreseedName, "secret user-data", "secret " + generator.SeedISOName} {
+		if !seen[name] {
+			t.Errorf("no case renders a %s", name)
+		}
+	}
+}
+
+// TestPXEAlone: --format pxe by itself writes every file the boot files point at.
+func TestPXEAlone(t *testing.T) {
+	for _, name := range []string{"bare-metal-debian", "bare-metal-ubuntu"} {
+		c := load(t, filepath.Join("..", "testdata", "cases", name+".yaml"))
+		files, err := generator.GenerateAll(c, generator.Options{Formats: []generator.Format{generator.FormatPXE}, Secrets: secrets.Fixed()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		written := map[string]bool{}
+		var cmdlines []string
+		for _, f := range files {
+			written[f.Path] = true
+			if path.Base(f.Path) == netboot.CmdlineName {
+				cmdlines = append(cmdlines, string(f.Data))
+			}
+		}
+		if len(cmdlines) == 0 {
+			t.Fatalf("%s: no cmdline rendered", name)
+		}
+		base := c.Installer.AnswersURL + "/"
+		for _, cl := range cmdlines {
+			for _, arg := range strings.Fields(cl) {
+				var u string
+				if v, ok := strings.CutPrefix(arg, "url="); ok && strings.HasPrefix(v, base) {
+					u = v
+				} else if v, ok := strings.CutPrefix(arg, "ds=nocloud-net;s="); ok {
+					u = v + "user-data"
+				}
+				if u == "" {
+					continue
+				}
+				if !written[strings.TrimPrefix(u, base)] {
+					t.Errorf("%s: the command line fetches %s, but --format pxe wrote no %s", name, u, strings.TrimPrefix(u, base))
+				}
 			}
 		}
 	}

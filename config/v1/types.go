@@ -316,12 +316,12 @@ type Installer struct {
 	Timezone string `yaml:"timezone"`
 	// AnswersURL is where the render's output directory is served for network installs (http:// or https://; e.g. https://boot.lan/metal, with nodes/<name>/preseed.cfg beneath it). With it, render writes each node's kernel command line (nodes/<name>/cmdline) and pxe/: iPXE and PXELINUX files that point each node's MAC at its own answers. The answers hold the node's secrets: prefer https://.
 	AnswersURL string `yaml:"answers_url"`
-	// KernelURL is the installer kernel a network boot loads; default for debian-12 the netboot kernel under mirror (dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/linux); required for Ubuntu (casper/vmlinuz of the iso_url ISO).
+	// KernelURL is the installer kernel a network boot loads (http:// for PXELINUX); set with initrd_url or neither; default for debian-12 the netboot kernel under mirror (dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/linux); required for Ubuntu (casper/vmlinuz of the iso_url ISO).
 	KernelURL string `yaml:"kernel_url"`
 	// InitrdURL is the installer initrd a network boot loads; default for debian-12 the netboot initrd.gz beside the default kernel; required for Ubuntu (casper/initrd of the iso_url ISO).
 	InitrdURL string `yaml:"initrd_url"`
-	// ISOURL is the Ubuntu live-server ISO the network-booted installer downloads into memory (casper's url=; the machine needs RAM for it, about 4 GiB); required for Ubuntu network installs, not used on debian-12.
+	// ISOURL is the Ubuntu live-server ISO (ending in .iso, best http://) the network-booted installer downloads into memory (casper's url= on 22.04, iso-url= on 24.04; give the machine 4 GiB of RAM or more, 8 GiB for 24.04); kernel_url and initrd_url must come from the same ISO build; required for Ubuntu network installs, not used on debian-12.
 	ISOURL string `yaml:"iso_url"`
-	// KernelArgs are extra kernel parameters of every network install (e.g. console=ttyS0,115200n8); they follow "---", so the installers copy them to the installed system's boot loader.
+	// KernelArgs are extra kernel parameters of every network install (e.g. console=ttyS0,115200n8; at most 13 of the name=value kind, none mesosimg sets itself); they follow "---", so the installers copy them to the installed system's boot loader.
 	KernelArgs []string `yaml:"kernel_args"`
 }

@@ -150,12 +150,13 @@ func NodeBoot(c *v1.Cluster, n *plan.Node, nodeDir string, answers []byte) (Boot
 		a = append(a, in.KernelArgs...)
 	}
 	b.Args = a
-	if l := len(b.Cmdline()); l > MaxCmdline {
-		return Boot{}, fmt.Errorf("node %s: the kernel command line is %d bytes, over Linux's %d: shorten installer.answers_url or kernel_args", n.Name, l, MaxCmdline)
+	// PXELINUX adds the most of the loaders: BOOT_IMAGE=<kernel> before, initrd=<initrd> in APPEND.
+	if l := len(b.Cmdline()) + len(" BOOT_IMAGE= initrd=") + len(b.Kernel) + len(b.Initrd); l > MaxCmdline {
+		return Boot{}, fmt.Errorf("node %s: the kernel command line would be %d bytes with PXELINUX's additions, over Linux's %d: shorten installer.answers_url, kernel_url, initrd_url or kernel_args", n.Name, l, MaxCmdline)
 	}
 	// Linux hands parameters it does not know to init as environment variables, and panics
-	// ("Too many boot env vars") past 32, two of which are its own.
-	env := 0
+	// ("Too many boot env vars") past 32, two of which are its own; PXELINUX's BOOT_IMAGE is one.
+	env := 1
 	for _, arg := range b.Args {
 		if k, _, ok := strings.Cut(arg, "="); ok && !strings.Contains(k, ".") {
 			env++

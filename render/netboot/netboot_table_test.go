@@ -24,10 +24,18 @@ func tblDescription(os, installer, nodes string) string {
 // tblBoot loads a description and builds the network install of its first node.
 func tblBoot(t *testing.T, yaml string) (netboot.Boot, error) {
 	t.Helper()
+	return tblBootChanged(t, yaml, func(*v1.Cluster) {})
+}
+
+// tblBootChanged is tblBoot with the loaded description changed past validation (which
+// refuses what would overflow): the renderer's own exact checks must still hold.
+func tblBootChanged(t *testing.T, yaml string, change func(*v1.Cluster)) (netboot.Boot, error) {
+	t.Helper()
 	c, rep := config.Load(config.Source{Name: "t.yaml", Data: []byte(yaml)})
 	if c == nil {
 		t.Fatalf("invalid description: %s", rep.Format("t.yaml"))
 	}
+	change(c)
 	p, err := plan.Build(c, secrets.Fixed())
 	if err != nil {
 		t.Fatal(err)
@@ -129,25 +137,31 @@ func TestNodeFiles(t *testing.T) {
 }
 
 func TestCmdlineLimits(t *testing.T) {
-	long := "  answers_url: https://boot.lan/" + strings.Repeat("a", 2000) + "\n"
-	if _, err := tblBoot(t, tblDescription("debian-12", long, tblNode)); err == nil || !strings.Contains(err.Error(), "over Linux's 2047") {
-		t.Errorf("a 2 KB answers_url: %v", err)
+	desc := tblDescription("debian-12", "  answers_url: https://boot.lan/out\n", tblNode)
+	long := func(c *v1.Cluster) { c.Installer.AnswersURL = "https://boot.lan/" + strings.Repeat("a", 1400) }
+	if _, err := tblBootChanged(t, desc, long); err == nil || !strings.Contains(err.Error(), "over Linux's 2047") {
+		t.Errorf("a 1.4 KB answers_url (with PXELINUX's additions): %v", err)
 	}
 	var args []string
-	for i := 0; i < 20; i++ {
+	for i := 0; i < 14; i++ {
 		args = append(args, fmt.Sprintf("opt%d=1", i))
 	}
-	many := "  answers_url: https://boot.lan/out\n  kernel_args: [" + strings.Join(args, ", ") + "]\n"
-	if _, err := tblBoot(t, tblDescription("debian-12", many, tblNode)); err == nil || !strings.Contains(err.Error(), "name=value kernel parameters") {
-		t.Errorf("35 name=value parameters: %v", err)
+	many := func(c *v1.Cluster) { c.Installer.KernelArgs = args }
+	if _, err := tblBootChanged(t, desc, many); err == nil || !strings.Contains(err.Error(), "name=value kernel parameters") {
+		t.Errorf("17 + 14 name=value parameters: %v", err)
+	}
+	// Exactly what validation allows (MaxExtraEnvArgs) renders.
+	fits := func(c *v1.Cluster) { c.Installer.KernelArgs = args[:v1.MaxExtraEnvArgs] }
+	if _, err := tblBootChanged(t, desc, fits); err != nil {
+		t.Errorf("%d name=value kernel_args: %v", v1.MaxExtraEnvArgs, err)
 	}
 	// Parameters with a dot in the name stay with the kernel and do not count.
 	args = args[:0]
 	for i := 0; i < 20; i++ {
 		args = append(args, fmt.Sprintf("mod.opt%d=1", i))
 	}
-	dotted := "  answers_url: https://boot.lan/out\n  kernel_args: [" + strings.Join(args, ", ") + "]\n"
-	if _, err := tblBoot(t, tblDescription("debian-12", dotted, tblNode)); err != nil {
+	dotted := func(c *v1.Cluster) { c.Installer.KernelArgs = args }
+	if _, err := tblBootChanged(t, desc, dotted); err != nil {
 		t.Errorf("module parameters: %v", err)
 	}
 }
