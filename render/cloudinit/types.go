@@ -87,7 +87,7 @@ type Ethernet struct {
 	SetName     string       `yaml:"set-name,omitempty"`
 	DHCP4       bool         `yaml:"dhcp4"`
 	DHCP6       bool         `yaml:"dhcp6"`
-	Addresses   []string     `yaml:"addresses"`
+	Addresses   []string     `yaml:"addresses,omitempty"`
 	Gateway4    string       `yaml:"gateway4,omitempty"`
 	Routes      []Route      `yaml:"routes,omitempty"`
 	Nameservers *Nameservers `yaml:"nameservers,omitempty"`

@@ -36,7 +36,7 @@ const (
 )
 
 // vmTimeout bounds one guest: firmware, DHCP, TFTP, HTTP and a kernel that powers off at once
-// take 7-10 s alone under TCG.
+// take 7-10 s alone under TCG, 20-30 s when all the test's guests boot at once on two cores.
 const vmTimeout = 150 * time.Second
 
 // netbootDescription is a bare-metal cluster network-installed from this test's HTTP server
@@ -82,6 +82,73 @@ const strangerMAC = "52:54:00:6d:00:99"
 // pxelinuxNode boots with PXELINUX rather than iPXE's script.
 const pxelinuxNode = "a2"
 
+// ubuntuQemu is an Ubuntu description the test network-boots too, from its own output directory
+// (served as /out-<os>) and its own TFTP roots. Its "ISO" (iso_url) exists only as a URL; its
+// kernel and initrd (casper/vmlinuz and casper/initrd beside the ISO) are the test kernel and
+// initramfs. Each node boots with one loader.
+type ubuntuQemu struct {
+	os, cluster string
+	network     string // installer.network: dhcp or static
+	isoKey      string // the parameter that gives casper the ISO: url (22.04) or iso-url (24.04)
+	nodes       []ubuntuQemuNode
+}
+
+// ubuntuQemuNode is a node of an ubuntuQemu: descMAC is how the description writes its MAC,
+// mac how the NIC reports it; loader is "ipxe" or "pxelinux".
+type ubuntuQemuNode struct{ name, ip, descMAC, mac, loader, roles string }
+
+// ubuntuQemus: 24.04 (iso-url=) installs with DHCP, 22.04 (url=) with a static address.
+var ubuntuQemus = []ubuntuQemu{
+	{os: "ubuntu-24.04", cluster: "noble", network: "dhcp", isoKey: "iso-url", nodes: []ubuntuQemuNode{
+		{"n1", "10.0.2.31", "52:54:00:6d:01:01", "52:54:00:6d:01:01", "ipxe", "[zookeeper, master, marathon]"},
+		{"n2", "10.0.2.32", "52:54:00:6D:01:0B", "52:54:00:6d:01:0b", "pxelinux", "[agent]"},
+	}},
+	{os: "ubuntu-22.04", cluster: "jammy", network: "static", isoKey: "url", nodes: []ubuntuQemuNode{
+		{"j1", "10.0.2.41", "52:54:00:6d:02:01", "52:54:00:6d:02:01", "ipxe", "[zookeeper, master, marathon]"},
+		{"j2", "10.0.2.42", "52:54:00:6d:02:02", "52:54:00:6d:02:02", "pxelinux", "[agent]"},
+	}},
+}
+
+// Where an ubuntuQemu's files are, on this test's HTTP server (path) and as the guests reach it
+// (URL, with the server's port).
+func (u ubuntuQemu) outPath() string           { return "/out-" + u.os }
+func (u ubuntuQemu) kernelPath() string        { return "/" + u.os + "/casper/vmlinuz" }
+func (u ubuntuQemu) initrdPath() string        { return "/" + u.os + "/casper/initrd" }
+func (u ubuntuQemu) isoPath() string           { return "/" + u.os + "/" + u.os + "-live-server-amd64.iso" }
+func ubuntuGuestURL(port int, p string) string { return fmt.Sprintf("http://10.0.2.2:%d%s", port, p) }
+
+// description is the ubuntuQemu as a description, whose URLs name the server's port.
+func (u ubuntuQemu) description(port int) string {
+	var nodes strings.Builder
+	for _, n := range u.nodes {
+		fmt.Fprintf(&nodes, "  - {name: %s, ip: %s, roles: %s, interface: ens3, mac: %q}\n", n.name, n.ip, n.roles, n.descMAC)
+	}
+	return `version: 1
+cluster: ` + u.cluster + `
+os: ` + u.os + `
+domain: lab.example.internal
+network:
+  prefix: 24
+  gateway: 10.0.2.2
+  dns: [10.0.2.3]
+admin:
+  user: ops
+  ssh_authorized_keys:
+    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMesosImgTestKeyOnlyForGoldenFilesAAAAAAAA ops@example
+security:
+  admin_cidrs: [10.0.2.0/24]
+installer:
+  disk: /dev/vda
+  network: ` + u.network + `
+  answers_url: ` + ubuntuGuestURL(port, u.outPath()) + `
+  kernel_url: ` + ubuntuGuestURL(port, u.kernelPath()) + `
+  initrd_url: ` + ubuntuGuestURL(port, u.initrdPath()) + `
+  iso_url: ` + ubuntuGuestURL(port, u.isoPath()) + `
+  kernel_args: [console=ttyS0, quiet, panic=-1]
+nodes:
+` + nodes.String()
+}
+
 // TestNetbootInQemu network-boots the rendered pxe/ files with real firmware: qemu's own iPXE
 // option ROM (ipxe-qemu) on a virtio NIC, and PXELINUX (lpxelinux.0) on top of it, over qemu's
 // user-mode network — TFTP from slirp, HTTP from this test. The kernel and initrd the description
@@ -90,7 +157,10 @@ const pxelinuxNode = "a2"
 // the kernel. It proves: every node's MAC reaches its own iPXE script through boot.ipxe, which
 // loads the kernel and initrd over HTTP and boots with the node's own rendered command line; a
 // MAC of no node gets the dispatcher's message and boots nothing; PXELINUX finds the node's
-// pxelinux.cfg/01-<mac> and boots the same command line. It never skips.
+// pxelinux.cfg/01-<mac> and boots the same command line. The same for Ubuntu 24.04 (DHCP) and
+// 22.04 (static address) descriptions, a node of each by each loader: the node's command line
+// arrives whole (casper's ip=, url= or iso-url=, and ds=nocloud-net;s=<seed> with its ';'), and
+// the seed it names serves the node's autoinstall as user-data. It never skips.
 func TestNetbootInQemu(t *testing.T) {
 	requireNetbootTools(t)
 	root := t.TempDir()
@@ -185,21 +255,29 @@ func TestNetbootInQemu(t *testing.T) {
 	os.WriteFile(filepath.Join(broken, netboot.DispatchName), []byte(readRendered(t, filepath.Join(out, netboot.Dir, netboot.DispatchName))), 0o644)
 	nodeScript := (readRendered(t, filepath.Join(out, netboot.Dir, netboot.IPXEName(nodeMACs[0].mac))))
 	os.WriteFile(filepath.Join(broken, netboot.IPXEName(brokenMAC)), []byte(strings.ReplaceAll(nodeScript, kernelURL, strings.TrimSuffix(kernelURL, "vmlinuz")+"missing")), 0o644)
+	// The dispatcher's messages are its echo lines under :failed and :unknown, for the MAC.
+	dispatcher := readRendered(t, filepath.Join(out, netboot.Dir, netboot.DispatchName))
 	guests = append(guests, guest{"ipxe-broken", brokenMAC, broken, netboot.DispatchName,
 		func(t *testing.T, console string) {
 			flat := unwrap(console)
-			want := "mesosimg: the install script of " + brokenMAC + " (" + netboot.IPXEName(brokenMAC) + ") failed"
+			want := dispatcherEcho(t, dispatcher, "failed", brokenMAC)
+			if !strings.Contains(want, brokenMAC) || !strings.Contains(want, netboot.IPXEName(brokenMAC)) {
+				t.Errorf("the dispatcher's message for a failed script does not name the MAC and its script: %q", want)
+			}
 			if !strings.Contains(flat, want) {
 				t.Errorf("the console lacks the dispatcher's %q", want)
 			}
-			if strings.Contains(flat, "is no node") || strings.Contains(console, "CMDLINE ") {
+			if strings.Contains(flat, dispatcherEcho(t, dispatcher, "unknown", brokenMAC)) || strings.Contains(console, "CMDLINE ") {
 				t.Errorf("a node whose script failed was called a stranger, or booted a kernel")
 			}
 		}})
 	guests = append(guests, guest{"ipxe-stranger", strangerMAC, filepath.Join(out, netboot.Dir), netboot.DispatchName,
 		func(t *testing.T, console string) {
 			flat := unwrap(console)
-			want := "mesosimg: " + strangerMAC + " is no node of cluster pxetest: leaving network boot"
+			want := dispatcherEcho(t, dispatcher, "unknown", strangerMAC)
+			if !strings.Contains(want, strangerMAC) || !strings.Contains(want, "pxetest") {
+				t.Errorf("the dispatcher's message for an unknown MAC does not name it and the cluster: %q", want)
+			}
 			if !strings.Contains(flat, want) {
 				t.Errorf("the console lacks the dispatcher's %q", want)
 			}
@@ -238,13 +316,117 @@ func TestNetbootInQemu(t *testing.T) {
 			}})
 	}
 
+	// Ubuntu's network installs: each description rendered into its own output directory, its
+	// casper/ kernel and initrd the test's own, its nodes booted by iPXE (through the cluster's
+	// boot.ipxe) or PXELINUX.
+	for _, u := range ubuntuQemus {
+		uout := filepath.Join(root, filepath.FromSlash(u.outPath()))
+		renderDescription(t, u.description(port), uout)
+		for _, l := range []struct{ from, to string }{{"boot/vmlinuz", u.kernelPath()}, {"boot/initrd.gz", u.initrdPath()}} {
+			to := filepath.Join(root, filepath.FromSlash(l.to))
+			if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Symlink(filepath.Join(root, l.from), to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		upxl := filepath.Join(root, "pxelinux-"+u.os)
+		if err := os.Mkdir(upxl, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{lpxelinux, ldlinux} {
+			copyLoader(t, f, filepath.Join(upxl, filepath.Base(f)))
+		}
+		if err := os.Symlink(filepath.Join(uout, netboot.Dir, "pxelinux.cfg"), filepath.Join(upxl, "pxelinux.cfg")); err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range u.nodes {
+			b := readRendered(t, filepath.Join(uout, "nodes", n.name, netboot.CmdlineName))
+			if !strings.HasSuffix(b, "\n") || strings.Count(b, "\n") != 1 {
+				t.Fatalf("%s: nodes/%s/cmdline is not one line: %q", u.os, n.name, b)
+			}
+			cmdline := strings.TrimSuffix(b, "\n")
+			kernelURL, initrdURL := ubuntuGuestURL(port, u.kernelPath()), ubuntuGuestURL(port, u.initrdPath())
+			g := guest{u.os + "-" + n.loader + "-" + n.name, n.mac, filepath.Join(uout, netboot.Dir), netboot.DispatchName, nil}
+			switch n.loader {
+			case "ipxe":
+				g.check = func(t *testing.T, console string) {
+					script := readRendered(t, filepath.Join(uout, netboot.Dir, netboot.IPXEName(n.mac)))
+					kernel, args := ipxeKernelLine(t, script)
+					if want := "initrd=initrd.img " + cmdline; kernel != kernelURL || args != want {
+						t.Errorf("%s: kernel %q with\n  %q\nwant %q with initrd=initrd.img and nodes/%s/cmdline:\n  %q",
+							netboot.IPXEName(n.mac), kernel, args, kernelURL, n.name, want)
+					}
+					// The cluster's dispatcher came by TFTP and chained the MAC's script, which ran.
+					flat := unwrap(console)
+					for _, want := range append([]string{"tftp://10.0.2.2/" + netboot.DispatchName + "... ok", netboot.IPXEName(n.mac) + "... ok"},
+						ubuntuIPXEEchoes(script)...) {
+						if !strings.Contains(flat, want) {
+							t.Errorf("the console lacks %q", want)
+						}
+					}
+					// iPXE passes the script's arguments verbatim: the node's command line, whole.
+					if got := bootedCmdline(t, console); got != args {
+						t.Errorf("the kernel's /proc/cmdline is\n  %q\nthe script passes\n  %q", got, args)
+					}
+				}
+			case "pxelinux":
+				g.tftp, g.bootfile = upxl, "lpxelinux.0"
+				g.check = func(t *testing.T, console string) {
+					cfgName := "01-" + strings.ReplaceAll(n.mac, ":", "-")
+					cfg := pxelinuxConfig(t, readRendered(t, filepath.Join(uout, netboot.Dir, "pxelinux.cfg", cfgName)))
+					if want := "initrd=" + initrdURL + " " + cmdline; cfg["KERNEL"] != kernelURL || cfg["INITRD"] != "" || cfg["APPEND"] != want {
+						t.Errorf("pxelinux.cfg/%s: KERNEL %q INITRD %q APPEND %q; want %q, no INITRD and %q",
+							cfgName, cfg["KERNEL"], cfg["INITRD"], cfg["APPEND"], kernelURL, want)
+					}
+					// PXELINUX puts BOOT_IMAGE= before APPEND, which it passes verbatim.
+					if got, want := bootedCmdline(t, console), "BOOT_IMAGE="+kernelURL+" initrd="+initrdURL+" "+cmdline; got != want {
+						t.Errorf("the kernel's /proc/cmdline is\n  %q\nwant BOOT_IMAGE=, initrd= and nodes/%s/cmdline:\n  %q", got, n.name, want)
+					}
+				}
+			default:
+				t.Fatalf("node %s: loader %q", n.name, n.loader)
+			}
+			loaderCheck := g.check
+			g.check = func(t *testing.T, console string) {
+				loaderCheck(t, console)
+				got := bootedCmdline(t, console)
+				if strings.Count(" "+got+" ", " "+cmdline+" ") != 1 {
+					t.Errorf("the kernel's /proc/cmdline\n  %q\nhas not nodes/%s/cmdline once:\n  %q", got, n.name, cmdline)
+				}
+				checkUbuntuCmdline(t, u, n, port, got)
+				checkUbuntuSeed(t, srv.URL, port, got, filepath.Join(uout, "nodes", n.name))
+			}
+			guests = append(guests, g)
+		}
+	}
+
+	// Every guest boots at once, not -parallel (GOMAXPROCS) at a time: under TCG much of a
+	// guest's time is firmware waiting, not computing.
+	type booted struct {
+		console string
+		err     error
+		took    time.Duration
+	}
+	results := make([]chan booted, len(guests))
+	for i, g := range guests {
+		results[i] = make(chan booted, 1)
+		go func() {
+			began := time.Now()
+			console, err := runGuest(g.mac, g.tftp, g.bootfile)
+			results[i] <- booted{console, err, time.Since(began)}
+		}()
+	}
 	t.Run("boot", func(t *testing.T) {
-		for _, g := range guests {
+		for i, g := range guests {
 			t.Run(g.name, func(t *testing.T) {
-				t.Parallel()
-				began := time.Now()
-				console := runGuest(t, g.mac, g.tftp, g.bootfile)
-				t.Logf("%s booted %s from tftp %s in %s", g.mac, g.bootfile, g.tftp, time.Since(began).Round(time.Millisecond))
+				r := <-results[i]
+				if r.err != nil {
+					t.Fatal(r.err)
+				}
+				console := r.console
+				t.Logf("%s booted %s from tftp %s in %s", g.mac, g.bootfile, g.tftp, r.took.Round(time.Millisecond))
 				if m := cmdlineRE.FindStringSubmatch(console); m != nil {
 					t.Logf("/proc/cmdline: %s", m[1])
 				}
@@ -256,7 +438,7 @@ func TestNetbootInQemu(t *testing.T) {
 		}
 	})
 
-	// Every kernel came over HTTP: one fetch of kernel and initrd per booted guest, three by
+	// Every Debian kernel came over HTTP: one fetch of kernel and initrd per booted guest, three by
 	// iPXE and one by PXELINUX; so the machine of no node fetched nothing. The scripts came by
 	// TFTP only.
 	for _, p := range []string{"/boot/vmlinuz", "/boot/initrd.gz"} {
@@ -267,6 +449,18 @@ func TestNetbootInQemu(t *testing.T) {
 	}
 	if n := hlog.count(".ipxe"); len(n) != 0 {
 		t.Errorf("iPXE scripts were fetched over HTTP: %v", n)
+	}
+	// Each Ubuntu cluster's casper/ kernel and initrd: once by iPXE, once by PXELINUX. Nothing
+	// can fetch the ISO (no casper runs).
+	for _, u := range ubuntuQemus {
+		for _, p := range []string{u.kernelPath(), u.initrdPath()} {
+			if n := hlog.count(p); n["iPXE"] != 1 || n["Syslinux"] != 1 || len(n) != 2 {
+				t.Errorf("GET %s by user agent: %v; want iPXE and Syslinux once each", p, n)
+			}
+		}
+	}
+	if n := hlog.count(".iso"); len(n) != 0 {
+		t.Errorf("an ISO was fetched: %v", n)
 	}
 	t.Logf("done in %s", time.Since(start).Round(time.Millisecond))
 }
@@ -319,8 +513,7 @@ func renderDescription(t *testing.T, yaml, dir string) {
 // ROM gets bootfile from slirp's DHCP and TFTP server (serving tftpDir). It returns the serial
 // console with carriage returns and escape sequences removed. The guest ends by itself: the test
 // kernel powers off, and firmware that boots nothing reboots at once, which -no-reboot ends.
-func runGuest(t *testing.T, mac, tftpDir, bootfile string) string {
-	t.Helper()
+func runGuest(mac, tftpDir, bootfile string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), vmTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "qemu-system-x86_64",
@@ -333,12 +526,12 @@ func runGuest(t *testing.T, mac, tftpDir, bootfile string) string {
 	err := cmd.Run()
 	console := cleanConsole(buf.String())
 	if ctx.Err() != nil {
-		t.Fatalf("qemu did not finish within %s:\n%s", vmTimeout, console)
+		return "", fmt.Errorf("qemu did not finish within %s:\n%s", vmTimeout, console)
 	}
 	if err != nil {
-		t.Fatalf("qemu: %v\n%s", err, console)
+		return "", fmt.Errorf("qemu: %v\n%s", err, console)
 	}
-	return console
+	return console, nil
 }
 
 var escapeRE = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>c])`)
@@ -393,6 +586,129 @@ func checkOwnCmdline(t *testing.T, got, node, mac, answersURL string) {
 				t.Errorf("the booted command line of %s has node %s's %s", node, o.name, not)
 			}
 		}
+	}
+}
+
+// dispatcherEcho is the message the dispatcher script echoes after its label (":unknown",
+// ":failed"), as iPXE prints it for the MAC.
+func dispatcherEcho(t *testing.T, script, label, mac string) string {
+	t.Helper()
+	_, after, ok := strings.Cut(script, "\n:"+label+"\n")
+	if !ok {
+		t.Fatalf("the dispatcher has no :%s:\n%s", label, script)
+	}
+	line, _, _ := strings.Cut(after, "\n")
+	msg, ok := strings.CutPrefix(line, "echo ")
+	if !ok {
+		t.Fatalf("the dispatcher's :%s does not begin with an echo: %q", label, line)
+	}
+	return strings.NewReplacer("${netX/mac}", mac, "${netX/mac:hexhyp}", strings.ReplaceAll(mac, ":", "-")).Replace(msg)
+}
+
+// ubuntuIPXEEchoes are the messages an iPXE script echoes (its echo lines' text), which its run
+// shows on the console.
+func ubuntuIPXEEchoes(script string) []string {
+	var out []string
+	for _, line := range strings.Split(script, "\n") {
+		if msg, ok := strings.CutPrefix(strings.TrimSpace(line), "echo "); ok {
+			out = append(out, strings.TrimSpace(msg))
+		}
+	}
+	return out
+}
+
+// checkUbuntuCmdline checks the booted command line of node n of Ubuntu cluster u, field by field,
+// against what the description says (not what the renderer says): casper's ip= (DHCP, or the
+// node's static address, gateway, netmask, host name and DNS server), the ISO as url= (22.04) or
+// iso-url= (24.04) and not the other, the node's own nocloud-net seed with its ';' intact, its
+// BOOTIF, and nothing of another node.
+func checkUbuntuCmdline(t *testing.T, u ubuntuQemu, n ubuntuQemuNode, port int, got string) {
+	t.Helper()
+	fields := strings.Fields(got)
+	count := func(pred func(string) bool) int {
+		c := 0
+		for _, f := range fields {
+			if pred(f) {
+				c++
+			}
+		}
+		return c
+	}
+	ip := "ip=dhcp"
+	if u.network == "static" {
+		ip = "ip=" + n.ip + "::10.0.2.2:255.255.255.0:" + n.name + "::none:10.0.2.3"
+	}
+	seed := ubuntuGuestURL(port, u.outPath()) + "/nodes/" + n.name + "/autoinstall/"
+	iso := ubuntuGuestURL(port, u.isoPath())
+	for _, want := range []string{
+		"autoinstall", ip, u.isoKey + "=" + iso, "cloud-config-url=/dev/null",
+		"ds=nocloud-net;s=" + seed, "BOOTIF=01-" + strings.ReplaceAll(n.mac, ":", "-"),
+	} {
+		if c := count(func(f string) bool { return f == want }); c != 1 {
+			t.Errorf("the booted command line has %s %d times, want once", want, c)
+		}
+	}
+	for _, key := range []string{"ip", "url", "iso-url", "ds", "BOOTIF"} {
+		want := 1
+		if (key == "url" || key == "iso-url") && key != u.isoKey {
+			want = 0 // casper takes one; cloud-init would also read url= as its cloud-config-url
+		}
+		if c := count(func(f string) bool { return strings.HasPrefix(f, key+"=") }); c != want {
+			t.Errorf("the booted command line has %d %s= parameters, want %d", c, key, want)
+		}
+	}
+	for _, v := range ubuntuQemus {
+		for _, o := range v.nodes {
+			if o.name == n.name {
+				continue
+			}
+			for _, not := range []string{"BOOTIF=01-" + strings.ReplaceAll(o.mac, ":", "-"), "/nodes/" + o.name + "/", ":" + o.name + ":", o.ip} {
+				if strings.Contains(got, not) {
+					t.Errorf("the booted command line of %s has node %s's %s", n.name, o.name, not)
+				}
+			}
+		}
+	}
+}
+
+// checkUbuntuSeed fetches the nocloud-net seed the booted command line names, as cloud-init in
+// the live installer would (through this host's address for 10.0.2.2): its user-data must be
+// the node's rendered autoinstall.yaml, and meta-data (with the node's local-hostname) and
+// vendor-data must be there.
+func checkUbuntuSeed(t *testing.T, hostURL string, port int, cmdline, nodeDir string) {
+	t.Helper()
+	var seed string
+	for _, f := range strings.Fields(cmdline) {
+		if v, ok := strings.CutPrefix(f, "ds=nocloud-net;s="); ok {
+			seed = v
+		}
+	}
+	rest, ok := strings.CutPrefix(seed, ubuntuGuestURL(port, "/"))
+	if !ok || !strings.HasSuffix(seed, "/") {
+		t.Errorf("the nocloud-net seed %q is not a directory on this test's server", seed)
+		return
+	}
+	get := func(name string) (int, string) {
+		resp, err := http.Get(hostURL + "/" + rest + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, string(b)
+	}
+	node := filepath.Base(nodeDir)
+	if code, body := get("user-data"); code != http.StatusOK || body != readRendered(t, filepath.Join(nodeDir, "autoinstall.yaml")) {
+		t.Errorf("GET %suser-data: %d, and not nodes/%s/autoinstall.yaml (%d bytes)", seed, code, node, len(body))
+	}
+	if code, body := get("meta-data"); code != http.StatusOK || !strings.Contains(body, "local-hostname: "+node+"\n") {
+		t.Errorf("GET %smeta-data: %d, without local-hostname: %s:\n%s", seed, code, node, body)
+	}
+	if code, _ := get("vendor-data"); code != http.StatusOK {
+		t.Errorf("GET %svendor-data: %d", seed, code)
 	}
 }
 
