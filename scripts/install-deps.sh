@@ -17,6 +17,7 @@ packages=(
   debconf             # debconf-set-selections --checkonly
   qemu-system-x86     # the Linux kernel reads seed images in a guest where it cannot loop-mount here
   ipxe-qemu           # qemu's iPXE option ROMs: network-boots the rendered pxe/ files
+  ovmf                # UEFI firmware: network-boots the rendered pxe/ files as UEFI machines do
   pxelinux syslinux-common  # lpxelinux.0 and ldlinux.c32: boot the rendered pxelinux.cfg/ files
   shellcheck          # first-boot scripts
   python3-yaml        # PyYAML, the parser cloud-init uses

@@ -33,10 +33,16 @@ const (
 	lpxelinux = "/usr/lib/PXELINUX/lpxelinux.0"
 	// ldlinux is the PXELINUX core module lpxelinux.0 loads by TFTP beside itself.
 	ldlinux = "/usr/lib/syslinux/modules/bios/ldlinux.c32"
+	// ovmfCode and ovmfVars are the UEFI firmware (from ovmf) the UEFI guests boot with instead
+	// of SeaBIOS: its code, read-only, and the template of its variable store, which each guest
+	// gets a writable copy of. The NIC's efi-virtio.rom gives OVMF iPXE's EFI driver.
+	ovmfCode = "/usr/share/OVMF/OVMF_CODE_4M.fd"
+	ovmfVars = "/usr/share/OVMF/OVMF_VARS_4M.fd"
 )
 
 // vmTimeout bounds one guest: firmware, DHCP, TFTP, HTTP and a kernel that powers off at once
-// take 7-10 s alone under TCG, 20-30 s when all the test's guests boot at once on two cores.
+// take 7-11 s alone under TCG (SeaBIOS or OVMF alike), 15-40 s when all the test's guests boot at
+// once on two cores (OVMF's a few seconds more than SeaBIOS's).
 const vmTimeout = 150 * time.Second
 
 // netbootDescription is a bare-metal cluster network-installed from this test's HTTP server
@@ -82,6 +88,9 @@ const strangerMAC = "52:54:00:6d:00:99"
 // pxelinuxNode boots with PXELINUX rather than iPXE's script.
 const pxelinuxNode = "a2"
 
+// uefiNode boots with iPXE's script a second time, with UEFI firmware (OVMF) and iPXE's EFI build.
+const uefiNode = "a1"
+
 // ubuntuQemu is an Ubuntu description the test network-boots too, from its own output directory
 // (served as /out-<os>) and its own TFTP roots. Its "ISO" (iso_url) exists only as a URL; its
 // kernel and initrd (casper/vmlinuz and casper/initrd beside the ISO) are the test kernel and
@@ -91,6 +100,7 @@ type ubuntuQemu struct {
 	network     string // installer.network: dhcp or static
 	isoKey      string // the parameter that gives casper the ISO: url (22.04) or iso-url (24.04)
 	nodes       []ubuntuQemuNode
+	uefi        string // an iPXE node booted a second time with UEFI, or ""
 }
 
 // ubuntuQemuNode is a node of an ubuntuQemu: descMAC is how the description writes its MAC,
@@ -102,7 +112,7 @@ var ubuntuQemus = []ubuntuQemu{
 	{os: "ubuntu-24.04", cluster: "noble", network: "dhcp", isoKey: "iso-url", nodes: []ubuntuQemuNode{
 		{"n1", "10.0.2.31", "52:54:00:6d:01:01", "52:54:00:6d:01:01", "ipxe", "[zookeeper, master, marathon]"},
 		{"n2", "10.0.2.32", "52:54:00:6D:01:0B", "52:54:00:6d:01:0b", "pxelinux", "[agent]"},
-	}},
+	}, uefi: "n1"},
 	{os: "ubuntu-22.04", cluster: "jammy", network: "static", isoKey: "url", nodes: []ubuntuQemuNode{
 		{"j1", "10.0.2.41", "52:54:00:6d:02:01", "52:54:00:6d:02:01", "ipxe", "[zookeeper, master, marathon]"},
 		{"j2", "10.0.2.42", "52:54:00:6d:02:02", "52:54:00:6d:02:02", "pxelinux", "[agent]"},
@@ -160,7 +170,11 @@ nodes:
 // pxelinux.cfg/01-<mac> and boots the same command line. The same for Ubuntu 24.04 (DHCP) and
 // 22.04 (static address) descriptions, a node of each by each loader: the node's command line
 // arrives whole (casper's ip=, url= or iso-url=, and ds=nocloud-net;s=<seed> with its ';'), and
-// the seed it names serves the node's autoinstall as user-data. It never skips.
+// the seed it names serves the node's autoinstall as user-data. A Debian node and an Ubuntu 24.04
+// node also boot with UEFI (OVMF, whose PXE boot option is the NIC ROM's iPXE EFI driver): the
+// same scripts run, and the kernel, started as an EFI application, gets the script's command line
+// after its image name and finds the initrd by initrd=initrd.img (its initramfs runs). It never
+// skips.
 func TestNetbootInQemu(t *testing.T) {
 	requireNetbootTools(t)
 	root := t.TempDir()
@@ -214,39 +228,37 @@ func TestNetbootInQemu(t *testing.T) {
 
 	type guest struct {
 		name, mac, tftp, bootfile string
+		fw                        firmware
 		check                     func(t *testing.T, console string)
 	}
 	var guests []guest
 	for _, n := range nodeMACs {
-		guests = append(guests, guest{"ipxe-" + n.name, n.mac, filepath.Join(out, netboot.Dir), netboot.DispatchName,
-			func(t *testing.T, console string) {
-				// What the node's script tells iPXE to pass, and that it is the node's command line.
-				script := readRendered(t, filepath.Join(out, netboot.Dir, netboot.IPXEName(n.mac)))
-				kernel, args := ipxeKernelLine(t, script)
-				if kernel != kernelURL {
-					t.Errorf("%s loads kernel %q, want %q", netboot.IPXEName(n.mac), kernel, kernelURL)
-				}
-				if want := "initrd=initrd.img " + cmdlines[n.name]; args != want {
-					t.Errorf("%s passes\n  %q\nwant initrd=initrd.img and nodes/%s/cmdline:\n  %q", netboot.IPXEName(n.mac), args, n.name, want)
-				}
-				// The dispatcher came by TFTP and chained the MAC's script relative to itself.
-				flat := unwrap(console)
-				for _, want := range []string{
-					"tftp://10.0.2.2/" + netboot.DispatchName + "... ok",
-					netboot.IPXEName(n.mac) + "... ok",
-					"mesosimg: installing " + n.name + " of cluster pxetest",
-				} {
-					if !strings.Contains(flat, want) {
-						t.Errorf("the console lacks %q", want)
+		fws := []firmware{bios}
+		if n.name == uefiNode {
+			fws = append(fws, uefi)
+		}
+		for _, fw := range fws {
+			guests = append(guests, guest{fw.prefix() + "ipxe-" + n.name, n.mac, filepath.Join(out, netboot.Dir), netboot.DispatchName, fw,
+				func(t *testing.T, console string) {
+					// What the node's script tells iPXE to pass, and that it is the node's command line.
+					script := readRendered(t, filepath.Join(out, netboot.Dir, netboot.IPXEName(n.mac)))
+					kernelName, args := checkIPXEScript(t, script, netboot.IPXEName(n.mac), kernelURL, initrdURL, n.name, cmdlines[n.name])
+					// The dispatcher came by TFTP and chained the MAC's script relative to itself.
+					flat := unwrap(console)
+					for _, want := range []string{
+						"tftp://10.0.2.2/" + netboot.DispatchName + "... ok",
+						netboot.IPXEName(n.mac) + "... ok",
+						"mesosimg: installing " + n.name + " of cluster pxetest",
+					} {
+						if !strings.Contains(flat, want) {
+							t.Errorf("the console lacks %q", want)
+						}
 					}
-				}
-				got := bootedCmdline(t, console)
-				if got != args {
-					t.Errorf("the kernel's /proc/cmdline is\n  %q\nthe script passes\n  %q", got, args)
-				}
-				checkOwnCmdline(t, got, n.name, n.mac, answersURL)
-				checkAnswers(t, srv.URL, answersURL, got, filepath.Join(out, "nodes", n.name, "preseed.cfg"))
-			}})
+					got := ipxeBootedCmdline(t, console, fw, kernelName, args)
+					checkOwnCmdline(t, got, n.name, n.mac, answersURL)
+					checkAnswers(t, srv.URL, answersURL, got, filepath.Join(out, "nodes", n.name, "preseed.cfg"))
+				}})
+		}
 	}
 	// A node whose install script fails (its kernel is missing): the dispatcher must say so, not
 	// call it a stranger. A copy of the pxe/ directory where one MAC's script loads no kernel.
@@ -257,7 +269,7 @@ func TestNetbootInQemu(t *testing.T) {
 	os.WriteFile(filepath.Join(broken, netboot.IPXEName(brokenMAC)), []byte(strings.ReplaceAll(nodeScript, kernelURL, strings.TrimSuffix(kernelURL, "vmlinuz")+"missing")), 0o644)
 	// The dispatcher's messages are its echo lines under :failed and :unknown, for the MAC.
 	dispatcher := readRendered(t, filepath.Join(out, netboot.Dir, netboot.DispatchName))
-	guests = append(guests, guest{"ipxe-broken", brokenMAC, broken, netboot.DispatchName,
+	guests = append(guests, guest{"ipxe-broken", brokenMAC, broken, netboot.DispatchName, bios,
 		func(t *testing.T, console string) {
 			flat := unwrap(console)
 			want := dispatcherEcho(t, dispatcher, "failed", brokenMAC)
@@ -271,7 +283,7 @@ func TestNetbootInQemu(t *testing.T) {
 				t.Errorf("a node whose script failed was called a stranger, or booted a kernel")
 			}
 		}})
-	guests = append(guests, guest{"ipxe-stranger", strangerMAC, filepath.Join(out, netboot.Dir), netboot.DispatchName,
+	guests = append(guests, guest{"ipxe-stranger", strangerMAC, filepath.Join(out, netboot.Dir), netboot.DispatchName, bios,
 		func(t *testing.T, console string) {
 			flat := unwrap(console)
 			want := dispatcherEcho(t, dispatcher, "unknown", strangerMAC)
@@ -292,7 +304,7 @@ func TestNetbootInQemu(t *testing.T) {
 		if n.name != pxelinuxNode {
 			continue
 		}
-		guests = append(guests, guest{"pxelinux-" + n.name, n.mac, pxl, "lpxelinux.0",
+		guests = append(guests, guest{"pxelinux-" + n.name, n.mac, pxl, "lpxelinux.0", bios,
 			func(t *testing.T, console string) {
 				cfgName := "01-" + strings.ReplaceAll(n.mac, ":", "-")
 				cfg := pxelinuxConfig(t, readRendered(t, filepath.Join(out, netboot.Dir, "pxelinux.cfg", cfgName)))
@@ -348,57 +360,61 @@ func TestNetbootInQemu(t *testing.T) {
 			}
 			cmdline := strings.TrimSuffix(b, "\n")
 			kernelURL, initrdURL := ubuntuGuestURL(port, u.kernelPath()), ubuntuGuestURL(port, u.initrdPath())
-			g := guest{u.os + "-" + n.loader + "-" + n.name, n.mac, filepath.Join(uout, netboot.Dir), netboot.DispatchName, nil}
-			switch n.loader {
-			case "ipxe":
-				g.check = func(t *testing.T, console string) {
-					script := readRendered(t, filepath.Join(uout, netboot.Dir, netboot.IPXEName(n.mac)))
-					kernel, args := ipxeKernelLine(t, script)
-					if want := "initrd=initrd.img " + cmdline; kernel != kernelURL || args != want {
-						t.Errorf("%s: kernel %q with\n  %q\nwant %q with initrd=initrd.img and nodes/%s/cmdline:\n  %q",
-							netboot.IPXEName(n.mac), kernel, args, kernelURL, n.name, want)
+			fws := []firmware{bios}
+			if n.name == u.uefi {
+				if n.loader != "ipxe" {
+					t.Fatalf("node %s boots with UEFI, so with iPXE, not %s", n.name, n.loader)
+				}
+				fws = append(fws, uefi)
+			}
+			for _, fw := range fws {
+				g := guest{fw.prefix() + u.os + "-" + n.loader + "-" + n.name, n.mac, filepath.Join(uout, netboot.Dir), netboot.DispatchName, fw, nil}
+				switch n.loader {
+				case "ipxe":
+					g.check = func(t *testing.T, console string) {
+						script := readRendered(t, filepath.Join(uout, netboot.Dir, netboot.IPXEName(n.mac)))
+						kernelName, args := checkIPXEScript(t, script, netboot.IPXEName(n.mac), kernelURL, initrdURL, n.name, cmdline)
+						// The cluster's dispatcher came by TFTP and chained the MAC's script, which ran.
+						flat := unwrap(console)
+						for _, want := range append([]string{"tftp://10.0.2.2/" + netboot.DispatchName + "... ok", netboot.IPXEName(n.mac) + "... ok"},
+							ubuntuIPXEEchoes(script)...) {
+							if !strings.Contains(flat, want) {
+								t.Errorf("the console lacks %q", want)
+							}
+						}
+						// iPXE passes the script's arguments verbatim (with UEFI after the kernel's
+						// name): the node's command line, whole.
+						ipxeBootedCmdline(t, console, fw, kernelName, args)
 					}
-					// The cluster's dispatcher came by TFTP and chained the MAC's script, which ran.
-					flat := unwrap(console)
-					for _, want := range append([]string{"tftp://10.0.2.2/" + netboot.DispatchName + "... ok", netboot.IPXEName(n.mac) + "... ok"},
-						ubuntuIPXEEchoes(script)...) {
-						if !strings.Contains(flat, want) {
-							t.Errorf("the console lacks %q", want)
+				case "pxelinux":
+					g.tftp, g.bootfile = upxl, "lpxelinux.0"
+					g.check = func(t *testing.T, console string) {
+						cfgName := "01-" + strings.ReplaceAll(n.mac, ":", "-")
+						cfg := pxelinuxConfig(t, readRendered(t, filepath.Join(uout, netboot.Dir, "pxelinux.cfg", cfgName)))
+						if want := "initrd=" + initrdURL + " " + cmdline; cfg["KERNEL"] != kernelURL || cfg["INITRD"] != "" || cfg["APPEND"] != want {
+							t.Errorf("pxelinux.cfg/%s: KERNEL %q INITRD %q APPEND %q; want %q, no INITRD and %q",
+								cfgName, cfg["KERNEL"], cfg["INITRD"], cfg["APPEND"], kernelURL, want)
+						}
+						// PXELINUX puts BOOT_IMAGE= before APPEND, which it passes verbatim.
+						if got, want := bootedCmdline(t, console), "BOOT_IMAGE="+kernelURL+" initrd="+initrdURL+" "+cmdline; got != want {
+							t.Errorf("the kernel's /proc/cmdline is\n  %q\nwant BOOT_IMAGE=, initrd= and nodes/%s/cmdline:\n  %q", got, n.name, want)
 						}
 					}
-					// iPXE passes the script's arguments verbatim: the node's command line, whole.
-					if got := bootedCmdline(t, console); got != args {
-						t.Errorf("the kernel's /proc/cmdline is\n  %q\nthe script passes\n  %q", got, args)
-					}
+				default:
+					t.Fatalf("node %s: loader %q", n.name, n.loader)
 				}
-			case "pxelinux":
-				g.tftp, g.bootfile = upxl, "lpxelinux.0"
+				loaderCheck := g.check
 				g.check = func(t *testing.T, console string) {
-					cfgName := "01-" + strings.ReplaceAll(n.mac, ":", "-")
-					cfg := pxelinuxConfig(t, readRendered(t, filepath.Join(uout, netboot.Dir, "pxelinux.cfg", cfgName)))
-					if want := "initrd=" + initrdURL + " " + cmdline; cfg["KERNEL"] != kernelURL || cfg["INITRD"] != "" || cfg["APPEND"] != want {
-						t.Errorf("pxelinux.cfg/%s: KERNEL %q INITRD %q APPEND %q; want %q, no INITRD and %q",
-							cfgName, cfg["KERNEL"], cfg["INITRD"], cfg["APPEND"], kernelURL, want)
+					loaderCheck(t, console)
+					got := bootedCmdline(t, console)
+					if strings.Count(" "+got+" ", " "+cmdline+" ") != 1 {
+						t.Errorf("the kernel's /proc/cmdline\n  %q\nhas not nodes/%s/cmdline once:\n  %q", got, n.name, cmdline)
 					}
-					// PXELINUX puts BOOT_IMAGE= before APPEND, which it passes verbatim.
-					if got, want := bootedCmdline(t, console), "BOOT_IMAGE="+kernelURL+" initrd="+initrdURL+" "+cmdline; got != want {
-						t.Errorf("the kernel's /proc/cmdline is\n  %q\nwant BOOT_IMAGE=, initrd= and nodes/%s/cmdline:\n  %q", got, n.name, want)
-					}
+					checkUbuntuCmdline(t, u, n, port, got)
+					checkUbuntuSeed(t, srv.URL, port, got, filepath.Join(uout, "nodes", n.name))
 				}
-			default:
-				t.Fatalf("node %s: loader %q", n.name, n.loader)
+				guests = append(guests, g)
 			}
-			loaderCheck := g.check
-			g.check = func(t *testing.T, console string) {
-				loaderCheck(t, console)
-				got := bootedCmdline(t, console)
-				if strings.Count(" "+got+" ", " "+cmdline+" ") != 1 {
-					t.Errorf("the kernel's /proc/cmdline\n  %q\nhas not nodes/%s/cmdline once:\n  %q", got, n.name, cmdline)
-				}
-				checkUbuntuCmdline(t, u, n, port, got)
-				checkUbuntuSeed(t, srv.URL, port, got, filepath.Join(uout, "nodes", n.name))
-			}
-			guests = append(guests, g)
 		}
 	}
 
@@ -411,10 +427,15 @@ func TestNetbootInQemu(t *testing.T) {
 	}
 	results := make([]chan booted, len(guests))
 	for i, g := range guests {
+		var vars string // a UEFI guest's own variable store
+		if g.fw == uefi {
+			vars = filepath.Join(root, "OVMF_VARS-"+g.name+".fd")
+			copyLoader(t, ovmfVars, vars)
+		}
 		results[i] = make(chan booted, 1)
 		go func() {
 			began := time.Now()
-			console, err := runGuest(g.mac, g.tftp, g.bootfile)
+			console, err := runGuest(g.mac, g.tftp, g.bootfile, vars)
 			results[i] <- booted{console, err, time.Since(began)}
 		}()
 	}
@@ -426,36 +447,43 @@ func TestNetbootInQemu(t *testing.T) {
 					t.Fatal(r.err)
 				}
 				console := r.console
-				t.Logf("%s booted %s from tftp %s in %s", g.mac, g.bootfile, g.tftp, r.took.Round(time.Millisecond))
+				t.Logf("%s booted %s from tftp %s with %s in %s", g.mac, g.bootfile, g.tftp, g.fw, r.took.Round(time.Millisecond))
 				if m := cmdlineRE.FindStringSubmatch(console); m != nil {
 					t.Logf("/proc/cmdline: %s", m[1])
 				}
+				defer func() { // after a t.Fatal too
+					if t.Failed() {
+						t.Logf("console:\n%s", console)
+					}
+				}()
+				checkFirmware(t, console, g.fw)
 				g.check(t, console)
-				if t.Failed() {
-					t.Logf("console:\n%s", console)
-				}
 			})
 		}
 	})
 
-	// Every Debian kernel came over HTTP: one fetch of kernel and initrd per booted guest, three by
-	// iPXE and one by PXELINUX; so the machine of no node fetched nothing. The scripts came by
-	// TFTP only.
+	// Every Debian kernel came over HTTP: one fetch of kernel and initrd per booted guest, four by
+	// iPXE (each node with BIOS, one with UEFI too) and one by PXELINUX; so the machine of no node
+	// fetched nothing. The scripts came by TFTP only.
 	for _, p := range []string{"/boot/vmlinuz", "/boot/initrd.gz"} {
 		n := hlog.count(p)
-		if n["iPXE"] != len(nodeMACs) || n["Syslinux"] != 1 || len(n) != 2 {
-			t.Errorf("GET %s by user agent: %v; want iPXE %d times and Syslinux once", p, n, len(nodeMACs))
+		if want := len(nodeMACs) + 1; n["iPXE"] != want || n["Syslinux"] != 1 || len(n) != 2 {
+			t.Errorf("GET %s by user agent: %v; want iPXE %d times and Syslinux once", p, n, want)
 		}
 	}
 	if n := hlog.count(".ipxe"); len(n) != 0 {
 		t.Errorf("iPXE scripts were fetched over HTTP: %v", n)
 	}
-	// Each Ubuntu cluster's casper/ kernel and initrd: once by iPXE, once by PXELINUX. Nothing
-	// can fetch the ISO (no casper runs).
+	// Each Ubuntu cluster's casper/ kernel and initrd: once by iPXE (twice with a UEFI guest),
+	// once by PXELINUX. Nothing can fetch the ISO (no casper runs).
 	for _, u := range ubuntuQemus {
+		want := 1
+		if u.uefi != "" {
+			want = 2
+		}
 		for _, p := range []string{u.kernelPath(), u.initrdPath()} {
-			if n := hlog.count(p); n["iPXE"] != 1 || n["Syslinux"] != 1 || len(n) != 2 {
-				t.Errorf("GET %s by user agent: %v; want iPXE and Syslinux once each", p, n)
+			if n := hlog.count(p); n["iPXE"] != want || n["Syslinux"] != 1 || len(n) != 2 {
+				t.Errorf("GET %s by user agent: %v; want iPXE %d times and Syslinux once", p, n, want)
 			}
 		}
 	}
@@ -475,6 +503,8 @@ func requireNetbootTools(t *testing.T) {
 		{ipxeROM, "ipxe-qemu"},
 		{lpxelinux, "pxelinux"},
 		{ldlinux, "syslinux-common"},
+		{ovmfCode, "ovmf"},
+		{ovmfVars, "ovmf"},
 	} {
 		if _, err := os.Stat(f.path); err != nil {
 			t.Fatalf("%s not found: run `make deps` (apt-get install %s)", f.path, f.pkg)
@@ -510,17 +540,28 @@ func renderDescription(t *testing.T, yaml, dir string) {
 }
 
 // runGuest boots a machine with one virtio NIC of the given MAC from the network: qemu's iPXE
-// ROM gets bootfile from slirp's DHCP and TFTP server (serving tftpDir). It returns the serial
-// console with carriage returns and escape sequences removed. The guest ends by itself: the test
-// kernel powers off, and firmware that boots nothing reboots at once, which -no-reboot ends.
-func runGuest(mac, tftpDir, bootfile string) (string, error) {
+// ROM gets bootfile from slirp's DHCP and TFTP server (serving tftpDir). With ovmfVars (a
+// writable copy of OVMF_VARS) the firmware is OVMF rather than SeaBIOS: the ROM's EFI driver
+// (iPXE's EFI build) is the NIC's first boot option (bootindex), before OVMF's own PXE and HTTP
+// boot. It returns the serial console with
+// carriage returns and escape sequences removed. The guest ends by itself: the test kernel powers
+// off or panics (panic=-1 reboots), and SeaBIOS booting nothing reboots at once, which -no-reboot
+// ends. (OVMF booting nothing goes on to its other boot options and the EFI shell: the timeout.)
+func runGuest(mac, tftpDir, bootfile, ovmfVars string) (string, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), vmTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "qemu-system-x86_64",
-		"-accel", "tcg", "-m", "256", "-nographic", "-no-reboot",
-		"-boot", "order=n,reboot-timeout=0",
-		"-netdev", "user,id=n0,tftp="+tftpDir+",bootfile="+bootfile,
-		"-device", "virtio-net-pci,netdev=n0,mac="+mac)
+	args := []string{"-accel", "tcg", "-m", "256", "-nographic", "-no-reboot",
+		"-netdev", "user,id=n0,tftp=" + tftpDir + ",bootfile=" + bootfile}
+	if ovmfVars == "" {
+		args = append(args, "-boot", "order=n,reboot-timeout=0",
+			"-device", "virtio-net-pci,netdev=n0,mac="+mac)
+	} else {
+		args = append(args,
+			"-drive", "if=pflash,format=raw,unit=0,readonly=on,file="+ovmfCode,
+			"-drive", "if=pflash,format=raw,unit=1,file="+ovmfVars,
+			"-device", "virtio-net-pci,netdev=n0,mac="+mac+",bootindex=1")
+	}
+	cmd := exec.CommandContext(ctx, "qemu-system-x86_64", args...)
 	var buf bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &buf, &buf
 	err := cmd.Run()
@@ -534,7 +575,7 @@ func runGuest(mac, tftpDir, bootfile string) (string, error) {
 	return console, nil
 }
 
-var escapeRE = regexp.MustCompile(`\x1b(\[[0-9;?]*[A-Za-z]|[()][0-9A-Za-z]|[=>c])`)
+var escapeRE = regexp.MustCompile(`\x1b(\[[0-9;?=]*[A-Za-z]|[()][0-9A-Za-z]|[=>c])`)
 
 func cleanConsole(s string) string {
 	return escapeRE.ReplaceAllString(strings.ReplaceAll(s, "\r", ""), "")
@@ -747,28 +788,116 @@ func checkAnswers(t *testing.T, hostURL, answersURL, cmdline, rendered string) {
 	}
 }
 
-// ipxeKernelLine returns the URL and arguments of an iPXE script's kernel command.
-func ipxeKernelLine(t *testing.T, script string) (url, args string) {
+// ipxeImageLine returns the --name, URL and arguments of an iPXE script's image command (kernel
+// or initrd), of which it must have one.
+func ipxeImageLine(t *testing.T, script, command string) (name, url, args string) {
 	t.Helper()
+	found := 0
 	for _, line := range strings.Split(script, "\n") {
 		f := strings.Fields(line)
-		if len(f) == 0 || f[0] != "kernel" {
+		if len(f) == 0 || f[0] != command {
 			continue
 		}
+		found++
 		f = f[1:]
 		for len(f) > 0 && strings.HasPrefix(f[0], "--") { // options: --name vmlinuz
 			if f[0] == "--name" && len(f) > 1 {
+				name = f[1]
 				f = f[1:]
 			}
 			f = f[1:]
 		}
-		if len(f) == 0 {
-			break
+		if len(f) > 0 {
+			url, args = f[0], strings.Join(f[1:], " ")
 		}
-		return f[0], strings.Join(f[1:], " ")
 	}
-	t.Fatalf("no kernel command in the iPXE script:\n%s", script)
-	return "", ""
+	if found != 1 || url == "" {
+		t.Fatalf("the iPXE script has %d %s commands, want one with a URL:\n%s", found, command, script)
+	}
+	return name, url, args
+}
+
+// checkIPXEScript checks a node's rendered iPXE script (named file): it loads kernelURL with
+// initrd=<the initrd's name> and the node's cmdline, and initrdURL under that name. It returns
+// the kernel's name and arguments.
+func checkIPXEScript(t *testing.T, script, file, kernelURL, initrdURL, node, cmdline string) (kernelName, args string) {
+	t.Helper()
+	kernelName, kernel, args := ipxeImageLine(t, script, "kernel")
+	initrdName, initrd, initrdArgs := ipxeImageLine(t, script, "initrd")
+	if kernel != kernelURL || kernelName == "" {
+		t.Errorf("%s loads kernel %q named %q, want %q, named", file, kernel, kernelName, kernelURL)
+	}
+	if initrd != initrdURL || initrdName != "initrd.img" || initrdArgs != "" {
+		t.Errorf("%s loads initrd %q named %q (with %q), want %q named initrd.img", file, initrd, initrdName, initrdArgs, initrdURL)
+	}
+	if want := "initrd=" + initrdName + " " + cmdline; args != want {
+		t.Errorf("%s passes\n  %q\nwant initrd=%s and nodes/%s/cmdline:\n  %q", file, args, initrdName, node, want)
+	}
+	return kernelName, args
+}
+
+// ipxeBootedCmdline checks the kernel booted from an iPXE script got the script's arguments as
+// its command line, and returns it. With BIOS that is the arguments verbatim. With UEFI, iPXE
+// starts the kernel as an EFI application (its EFI stub) whose LoadOptions are the image's name,
+// then the arguments, as argv[0] (iPXE's efi_image_cmdline); Linux passes the name, an unknown
+// word, to init as an argument. There the initrd is found only by the EFI stub's initrd=, which
+// opens the file of that name on the file system iPXE's EFI build gives its images: this iPXE
+// (1.0.0+git-20190125) has no LoadFile2 initrd, so without initrd= the kernel boots with no
+// initramfs and panics. The initramfs printing the command line is what proves it was found.
+func ipxeBootedCmdline(t *testing.T, console string, fw firmware, kernelName, args string) string {
+	t.Helper()
+	want := args
+	if fw == uefi {
+		want = kernelName + " " + args
+	}
+	if !cmdlineRE.MatchString(console) && strings.Contains(console, "Unable to mount root fs") {
+		how := "iPXE did not hand it over"
+		if fw == uefi {
+			how = "the EFI stub did not load initrd="
+		}
+		t.Fatalf("the kernel found no initramfs (%s): %s", fw, how)
+	}
+	got := bootedCmdline(t, console)
+	if got != want {
+		t.Errorf("the kernel's /proc/cmdline is\n  %q\nwith %s the script passes\n  %q", got, fw, want)
+	}
+	return got
+}
+
+// firmware is what a guest boots with.
+type firmware string
+
+const (
+	bios firmware = "SeaBIOS" // and iPXE's BIOS build, from the NIC's option ROM
+	uefi firmware = "OVMF"    // and iPXE's EFI build, from the NIC's option ROM
+)
+
+// prefix is what a guest's name begins with.
+func (f firmware) prefix() string {
+	if f == uefi {
+		return "uefi-"
+	}
+	return ""
+}
+
+// checkFirmware checks which build of iPXE ran, by the features its banner lists: the EFI
+// build's include EFI; the BIOS build's include PXE and bzImage (its Linux loader), and not EFI.
+func checkFirmware(t *testing.T, console string, fw firmware) {
+	t.Helper()
+	var features []string
+	for _, line := range strings.Split(console, "\n") {
+		if f, ok := strings.CutPrefix(line, "Features: "); ok {
+			features = append(features, f)
+		}
+	}
+	if len(features) != 1 {
+		t.Errorf("the console shows %d iPXE banners, want 1", len(features))
+		return
+	}
+	f := " " + features[0] + " "
+	if efi := strings.Contains(f, " EFI "); efi != (fw == uefi) || !efi && !(strings.Contains(f, " PXE ") && strings.Contains(f, " bzImage ")) {
+		t.Errorf("with %s, iPXE's features are %q", fw, features[0])
+	}
 }
 
 // pxelinuxConfig returns the KERNEL, INITRD and APPEND of a PXELINUX configuration.
