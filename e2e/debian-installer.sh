@@ -14,7 +14,8 @@
 # checked here; a full install is not run (it takes an hour under software emulation).
 #
 # Needs: root is not required; qemu-system-x86_64, apt-get, dpkg-deb, /usr/bin/python3.
-# Knobs: E2E_CACHE (default /var/cache/mesosimg-e2e), E2E_WORK, E2E_DI_TIMEOUT=420 (seconds per boot).
+# Knobs: E2E_CACHE (default /var/cache/mesosimg-e2e), E2E_WORK, E2E_DI_TIMEOUT=420 (seconds per boot),
+# E2E_MIRROR (the Debian mirror the installer uses; default the one this host's apt uses).
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,7 +61,14 @@ if [ ! -f "$di/ok" ]; then
 fi
 say "installer: $di"
 
-# 2. Serve the output directory; render a node whose answers are served from it.
+# 2. Serve the output directory; render a node whose answers are served from it, installing from the
+# Debian mirror this host's apt uses (as e2e/image.sh does; E2E_MIRROR overrides).
+mirror=${E2E_MIRROR:-$(apt-get indextargets --format '$(TARGET_OF) $(RELEASE) $(COMPONENT) $(REPO_URI)' 2>/dev/null |
+  awk '$1 == "deb" && $2 == "bookworm" && $3 == "main" { print $4; exit }')}
+case "$mirror" in
+  http://*|https://*) ;;
+  *) die "no http(s) 'bookworm main' entry in this host's apt sources (found '${mirror:-nothing}'); set E2E_MIRROR=http://<debian mirror>/debian" ;;
+esac
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$WORK/cluster.yaml" <<EOF
 # One debian-12 node installed from the network: static install address on qemu's user network.
@@ -75,6 +83,7 @@ admin:
 security: {admin_cidrs: [10.0.2.0/24]}
 installer:
   disk: largest
+  mirror: $mirror
   answers_url: http://10.0.2.2:$port/out
   kernel_args: ["console=ttyS0,115200n8"]
 nodes:
