@@ -20,6 +20,7 @@ import base64
 import difflib
 import email
 import gzip
+import hashlib
 import ipaddress
 import json
 import os
@@ -347,6 +348,46 @@ def main():
         ok("/etc/hostname: %s" % hn)
     else:
         fail("/etc/hostname is %r, not %s" % (hn, a.node))
+
+    # 3b. ZooKeeper members: /etc/zookeeper/conf is mesosimg's directory through the alternatives
+    # system, ZooKeeper's own paths read the rendered files, and the package's conffiles are as
+    # shipped (dpkg's md5sums in /var/lib/dpkg/status), so upgrades never stop at a prompt.
+    if "zookeeper" in (me.get("roles") or []):
+        alt = disk.stat("/etc/alternatives/zookeeper-conf")
+        if alt and alt.get("link") == "/etc/zookeeper/conf_mesosimg":
+            ok("/etc/alternatives/zookeeper-conf -> /etc/zookeeper/conf_mesosimg")
+        else:
+            fail("/etc/alternatives/zookeeper-conf is %r, not a link to /etc/zookeeper/conf_mesosimg" % (alt,))
+        myid, _, _ = disk.read("/var/lib/zookeeper/myid")
+        want, _, _ = disk.read("/etc/zookeeper/conf_mesosimg/myid")
+        if myid is not None and myid == want:
+            ok("/var/lib/zookeeper/myid (ZooKeeper's path) reads mesosimg's myid: %s" % myid.decode().strip())
+        else:
+            fail("/var/lib/zookeeper/myid reads %r, mesosimg wrote %r" % (myid, want))
+        status, _, _ = disk.read("/var/lib/dpkg/status")
+        conffiles, pkg, inconf = {}, None, False
+        for line in (status or b"").decode(errors="replace").splitlines():
+            if line.startswith("Package: "):
+                pkg, inconf = line.split(": ", 1)[1], False
+            elif pkg == "zookeeper" and line.startswith("Conffiles:"):
+                inconf = True
+            elif inconf and line.startswith(" "):
+                f = line.split()
+                conffiles[f[0]] = f[1]
+            else:
+                inconf = False
+        checked = [c for c in conffiles if c.startswith("/etc/zookeeper/conf_example/")]
+        changed = []
+        for c in checked:
+            d, _, _ = disk.read(c)
+            if d is None or hashlib.md5(d).hexdigest() != conffiles[c]:
+                changed.append(c)
+        if not checked:
+            fail("no /etc/zookeeper/conf_example conffiles of the zookeeper package in /var/lib/dpkg/status")
+        elif changed:
+            fail("the zookeeper package's conffiles were modified: %s" % ", ".join(changed))
+        else:
+            ok("the zookeeper package's %d conffiles are as shipped (%s)" % (len(checked), ", ".join(posixpath.basename(c) for c in checked)))
 
     # 4. network-config applied (Debian 12: cloud-init's ENI renderer).
     eni, _, _ = disk.read("/etc/network/interfaces.d/50-cloud-init")

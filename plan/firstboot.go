@@ -58,6 +58,10 @@ func (p *Cluster) firstBoot(n *Node) string {
 		"MasterPort":      *c.Mesos.Master.Port,
 		"TLS":             c.Security.TLS != nil,
 		"TLSCA":           TLSCAPath,
+		"ZooKeeperConf":   "",
+	}
+	if n.Roles.ZooKeeper {
+		data["ZooKeeperConf"] = ZooKeeperConfDir
 	}
 	if n.Roles.Marathon && c.Marathon.Runtime == v1.RuntimeTarball && c.Install.Method == v1.MethodApt {
 		data["Tarball"] = c.Marathon.Tarball

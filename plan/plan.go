@@ -204,8 +204,14 @@ type Check struct {
 // Paths of files mesosimg writes on every node.
 const (
 	FirstBootPath = "/usr/local/lib/mesosimg/firstboot"
-	ZooCfgPath    = "/etc/zookeeper/conf/zoo.cfg"
-	MyIDPath      = "/var/lib/zookeeper/myid"
+	// ZooKeeperConfDir is mesosimg's ZooKeeper configuration directory. The package reads
+	// /etc/zookeeper/conf, an alternatives link (zookeeper-conf) to its own conf_example; the
+	// first boot makes this directory the chosen alternative (with the package's other files
+	// copied in), so the package's conffiles stay untouched and upgrades never stop to ask.
+	ZooKeeperConfDir = "/etc/zookeeper/conf_mesosimg"
+	ZooCfgPath       = ZooKeeperConfDir + "/zoo.cfg"
+	// MyIDPath is read as /var/lib/zookeeper/myid, the package's link to /etc/zookeeper/conf/myid.
+	MyIDPath = ZooKeeperConfDir + "/myid"
 	HostsPath     = "/etc/hosts"
 	PolicyRCDPath = "/usr/sbin/policy-rc.d"
 	AptPinPath    = "/etc/apt/preferences.d/mesosimg-zookeeper"
