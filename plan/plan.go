@@ -211,7 +211,7 @@ const (
 	ZooKeeperConfDir = "/etc/zookeeper/conf_mesosimg"
 	ZooCfgPath       = ZooKeeperConfDir + "/zoo.cfg"
 	// MyIDPath is read as /var/lib/zookeeper/myid, the package's link to /etc/zookeeper/conf/myid.
-	MyIDPath = ZooKeeperConfDir + "/myid"
+	MyIDPath      = ZooKeeperConfDir + "/myid"
 	HostsPath     = "/etc/hosts"
 	PolicyRCDPath = "/usr/sbin/policy-rc.d"
 	AptPinPath    = "/etc/apt/preferences.d/mesosimg-zookeeper"
