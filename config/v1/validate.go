@@ -824,17 +824,6 @@ func (v *validator) installer() {
 	v.netboot()
 }
 
-// generatedKernelArgs are the parameters mesosimg writes on the installers' command lines.
-var generatedKernelArgs = map[string]bool{
-	"auto": true, "priority": true, "url": true, "locale": true, "keymap": true, "hostname": true, "domain": true,
-	"interface": true, "BOOTIF": true, "BOOT_IMAGE": true, "initrd": true, "autoinstall": true, "root": true,
-	"ramdisk_size": true, "ip": true, "iso-url": true, "cloud-config-url": true, "ds": true,
-}
-
-// MaxExtraEnvArgs is how many name=value kernel_args fit beside mesosimg's own: Linux hands at
-// most 30 to the installer, and a Debian static install with PXELINUX's BOOT_IMAGE uses 17.
-const MaxExtraEnvArgs = 13
-
 // reKernelArg is one extra kernel parameter: no spaces, quotes or characters a boot loader or
 // the installers' shells would read.
 var reKernelArg = regexp.MustCompile(`^[A-Za-z0-9_.,:/=+@%-]{1,256}$`)
@@ -855,24 +844,21 @@ func (v *validator) netboot() {
 		switch {
 		case !reKernelArg.MatchString(a) || a == "---" || a == "--":
 			v.errorf(report.Index("installer.kernel_args", i), "%q is not a kernel parameter mesosimg passes on: use name or name=value of letters, digits and . , : / = + @ %% _ - (e.g. console=ttyS0,115200n8); not -- or ---", a)
-		case generatedKernelArgs[name] || strings.HasPrefix(name, "netcfg/") || strings.HasPrefix(name, "preseed/"):
+		case GeneratedKernelArg(name):
 			v.errorf(report.Index("installer.kernel_args", i), "%s is set by mesosimg on every node's command line (from the installer: section and the node); remove it from kernel_args", name)
 		}
 	}
-	// Each node's command line is the fixed part (at most ~700 bytes with the longest names)
-	// plus the URLs and extra arguments, and every loader adds its own (PXELINUX: BOOT_IMAGE=
-	// and initrd= with both URLs): Linux keeps 2047 bytes. Render checks each node exactly.
+	// Every node's command line must fit Linux's 2047 bytes with what the loaders add; render
+	// checks each exactly, and this bound keeps it from ever failing there without a position.
 	if in.AnswersURL != "" {
-		size := 700 + len(in.AnswersURL) + 2*len(in.KernelURL) + 2*len(in.InitrdURL) + len(in.ISOURL)
+		if size := CmdlineBound(v.c); size > MaxCmdline {
+			v.errorf("installer.answers_url", "the installers' kernel command line could reach %d bytes with these URLs, names and kernel_args, over Linux's %d: shorten installer.answers_url, kernel_url, initrd_url, iso_url, kernel_args, the domain or node names", size, MaxCmdline)
+		}
 		env := 0
 		for _, a := range in.KernelArgs {
-			size += len(a) + 1
-			if k, _, ok := strings.Cut(a, "="); ok && !strings.Contains(k, ".") {
+			if EnvParam(a) {
 				env++
 			}
-		}
-		if size > 2047 {
-			v.errorf("installer.answers_url", "the installers' kernel command line could reach %d bytes with these URLs and kernel_args, over Linux's 2047: shorten installer.answers_url, kernel_url, initrd_url, iso_url or kernel_args", size)
 		}
 		if env > MaxExtraEnvArgs {
 			v.errorf("installer.kernel_args", "%d name=value kernel_args: Linux passes at most 30 such parameters to the installer and mesosimg sets up to %d; use at most %d", env, 30-MaxExtraEnvArgs, MaxExtraEnvArgs)

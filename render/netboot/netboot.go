@@ -31,13 +31,6 @@ const (
 	NoCloudDir = "autoinstall"
 )
 
-// MaxEnvParams is how many name=value kernel parameters may reach init's environment (Linux's
-// MAX_INIT_ENVS is 32, HOME and TERM take two).
-const MaxEnvParams = 30
-
-// MaxCmdline is the longest kernel command line x86 Linux takes (COMMAND_LINE_SIZE, less the NUL).
-const MaxCmdline = 2047
-
 // File is one rendered file, relative to the output directory.
 type File struct {
 	Path string
@@ -62,6 +55,24 @@ type Boot struct {
 
 // Cmdline is the kernel command line.
 func (b Boot) Cmdline() string { return strings.Join(b.Args, " ") }
+
+// LoaderLen is the command line's length as the kernel gets it from the loader that adds the
+// most, PXELINUX: "BOOT_IMAGE=<kernel> " before it and "initrd=<initrd> " in APPEND.
+func (b Boot) LoaderLen() int {
+	return len(b.Cmdline()) + len("BOOT_IMAGE= initrd=  ") + len(b.Kernel) + len(b.Initrd)
+}
+
+// EnvParams is how many parameters Linux hands to the installer as environment variables (it
+// panics, "Too many boot env vars", past v1.MaxEnvParams), PXELINUX's BOOT_IMAGE included.
+func (b Boot) EnvParams() int {
+	n := 1
+	for _, arg := range b.Args {
+		if v1.EnvParam(arg) {
+			n++
+		}
+	}
+	return n
+}
 
 // MACHyphen is the MAC as PXELINUX and iPXE's ${mac:hexhyp} spell it: aa-bb-cc-dd-ee-ff.
 func (b Boot) MACHyphen() string { return strings.ReplaceAll(b.MAC, ":", "-") }
@@ -151,19 +162,12 @@ func NodeBoot(c *v1.Cluster, n *plan.Node, nodeDir string, answers []byte) (Boot
 	}
 	b.Args = a
 	// PXELINUX adds the most of the loaders: BOOT_IMAGE=<kernel> before, initrd=<initrd> in APPEND.
-	if l := len(b.Cmdline()) + len(" BOOT_IMAGE= initrd=") + len(b.Kernel) + len(b.Initrd); l > MaxCmdline {
-		return Boot{}, fmt.Errorf("node %s: the kernel command line would be %d bytes with PXELINUX's additions, over Linux's %d: shorten installer.answers_url, kernel_url, initrd_url or kernel_args", n.Name, l, MaxCmdline)
+	// Validation bounds both (v1.CmdlineBound, v1.MaxExtraEnvArgs); these are the exact checks.
+	if l := b.LoaderLen(); l > v1.MaxCmdline {
+		return Boot{}, fmt.Errorf("node %s: the kernel command line would be %d bytes with PXELINUX's additions, over Linux's %d: shorten installer.answers_url, kernel_url, initrd_url or kernel_args", n.Name, l, v1.MaxCmdline)
 	}
-	// Linux hands parameters it does not know to init as environment variables, and panics
-	// ("Too many boot env vars") past 32, two of which are its own; PXELINUX's BOOT_IMAGE is one.
-	env := 1
-	for _, arg := range b.Args {
-		if k, _, ok := strings.Cut(arg, "="); ok && !strings.Contains(k, ".") {
-			env++
-		}
-	}
-	if env > MaxEnvParams {
-		return Boot{}, fmt.Errorf("node %s: %d name=value kernel parameters, over the %d Linux passes to the installer: drop some installer.kernel_args", n.Name, env, MaxEnvParams)
+	if env := b.EnvParams(); env > v1.MaxEnvParams {
+		return Boot{}, fmt.Errorf("node %s: %d name=value kernel parameters, over the %d Linux passes to the installer: drop some installer.kernel_args", n.Name, env, v1.MaxEnvParams)
 	}
 	return b, nil
 }

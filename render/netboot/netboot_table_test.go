@@ -177,3 +177,57 @@ func TestDispatcher(t *testing.T) {
 		t.Errorf("boot.ipxe:\n%s", s)
 	}
 }
+
+// TestWithinDeclaredLimits holds the renderer to what validation relies on (config/v1's
+// cmdline.go): every parameter it writes is one kernel_args may not repeat, it writes at most
+// v1.MaxGeneratedEnvParams environment parameters, and no command line is longer than
+// v1.CmdlineBound says — here with the longest names and addresses a description can have.
+func TestWithinDeclaredLimits(t *testing.T) {
+	long := strings.Repeat("n", 63)
+	domain := strings.Repeat("d", 60) + "." + strings.Repeat("e", 60) + "." + strings.Repeat("f", 60) + ".example"
+	node := "  - {name: " + long + ", ip: 192.168.100.200, prefix: 25, roles: [zookeeper, master, agent], mac: \"0c:c4:7a:00:00:11\"}\n"
+	net := "network: {gateway: 192.168.100.129, dns: [192.168.100.254]}\n"
+	ubuntu := "  kernel_url: http://boot.lan/k\n  initrd_url: http://boot.lan/i\n  iso_url: http://boot.lan/live.iso\n"
+	for _, tc := range []struct{ os, installer string }{
+		{"debian-12", "  answers_url: https://boot.lan/out\n  locale: de_DE.UTF-8@euro\n  keyboard: dvorak\n  kernel_args: [console=ttyS0, a=1]\n"},
+		{"debian-12", "  answers_url: https://boot.lan/out\n  network: dhcp\n  mirror: https://mirror.example.org/some/long/path/debian\n"},
+		{"ubuntu-22.04", "  answers_url: https://boot.lan/out\n" + ubuntu},
+		{"ubuntu-24.04", "  answers_url: https://boot.lan/out\n  network: dhcp\n" + ubuntu},
+	} {
+		desc := strings.Replace(tblDescription(tc.os, tc.installer, node), "domain: dc.lan\n", "domain: "+domain+"\n", 1)
+		desc = strings.Replace(desc, "network: {gateway: 10.0.0.1, dns: [10.0.0.2, 10.0.0.3], interface: eno1}\n", net, 1)
+		c, rep := config.Load(config.Source{Name: "t.yaml", Data: []byte(desc)})
+		if c == nil {
+			t.Fatalf("%s: %s", tc.os, rep.Format("t.yaml"))
+		}
+		b, err := tblBoot(t, desc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The bound of the defaulted description: no larger than validation's (before defaults,
+		// unset URLs are estimated from the longest mirror).
+		if bound := v1.CmdlineBound(c); b.LoaderLen() > bound {
+			t.Errorf("%s: %d bytes with PXELINUX's additions, over v1.CmdlineBound's %d", tc.os, b.LoaderLen(), bound)
+		} else {
+			t.Logf("%s: %d bytes, bound %d", tc.os, b.LoaderLen(), bound)
+		}
+		extra := 0
+		for _, a := range c.Installer.KernelArgs {
+			if v1.EnvParam(a) {
+				extra++
+			}
+		}
+		if got := b.EnvParams() - extra; got > v1.MaxGeneratedEnvParams {
+			t.Errorf("%s: mesosimg writes %d environment parameters, over v1.MaxGeneratedEnvParams (%d)", tc.os, got, v1.MaxGeneratedEnvParams)
+		}
+		for _, a := range b.Args[:len(b.Args)-len(c.Installer.KernelArgs)] {
+			name, _, _ := strings.Cut(a, "=")
+			if a != "---" && !v1.GeneratedKernelArg(name) {
+				t.Errorf("%s: writes %s, which v1.GeneratedKernelArg does not name (kernel_args could repeat it)", tc.os, name)
+			}
+		}
+	}
+	if !v1.GeneratedKernelArg("BOOT_IMAGE") || !v1.GeneratedKernelArg("initrd") {
+		t.Error("the loaders' own BOOT_IMAGE= and initrd= are not reserved")
+	}
+}
