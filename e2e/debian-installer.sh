@@ -62,12 +62,11 @@ fi
 say "installer: $di"
 
 # 2. Serve the output directory; render a node whose answers are served from it, installing from the
-# Debian mirror this host's apt uses (as e2e/image.sh does; E2E_MIRROR overrides).
-mirror=${E2E_MIRROR:-$(apt-get indextargets --format '$(TARGET_OF) $(RELEASE) $(COMPONENT) $(REPO_URI)' 2>/dev/null |
-  awk '$1 == "deb" && $2 == "bookworm" && $3 == "main" { print $4; exit }')}
+# Debian mirror the guest image is built from (e2e/image.sh --mirror: this host's apt's, or E2E_MIRROR).
+mirror=$("$repo/e2e/image.sh" --mirror) || die "no Debian mirror (e2e/image.sh --mirror)"
 case "$mirror" in
   http://*|https://*) ;;
-  *) die "no http(s) 'bookworm main' entry in this host's apt sources (found '${mirror:-nothing}'); set E2E_MIRROR=http://<debian mirror>/debian" ;;
+  *) die "the Debian mirror '$mirror' is not http(s); set E2E_MIRROR=http://<debian mirror>/debian" ;;
 esac
 port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat >"$WORK/cluster.yaml" <<EOF

@@ -3,6 +3,7 @@
 #
 #   e2e/image.sh            build if not cached, then print the image directory on stdout
 #   e2e/image.sh --print    print the directory the current package list maps to (no build)
+#   e2e/image.sh --mirror   print the Debian mirror the build uses (no build; e2e/debian-installer.sh)
 #
 # The image is a "preinstalled" base as a Packer bake would leave it: kernel, systemd, cloud-init,
 # the distribution's ZooKeeper (zookeeperd) with a JRE, networking tools — everything from Debian's own
@@ -49,7 +50,20 @@ exec 3>&1 1>&2
 log() { printf 'image: %s\n' "$*" >&2; }
 die() { printf 'image: FAIL: %s\n' "$*" >&2; exit 1; }
 
+# The Debian mirror: the one this host's apt is configured with for $SUITE main (sources.list or
+# deb822 .sources, whatever the host uses), unless E2E_MIRROR says otherwise.
+host_mirror() {
+  local m=${E2E_MIRROR:-}
+  if [ -z "$m" ]; then
+    m=$(apt-get indextargets --format '$(TARGET_OF) $(RELEASE) $(COMPONENT) $(REPO_URI)' 2>/dev/null |
+      awk -v s="$SUITE" '$1 == "deb" && $2 == s && $3 == "main" { print $4; exit }')
+  fi
+  [ -n "$m" ] || die "no '$SUITE main' entry in this host's apt sources; set E2E_MIRROR=http://<debian mirror>/debian"
+  echo "$m"
+}
+
 if [ "${1:-}" = "--print" ]; then echo "$dir" >&3; exit 0; fi
+if [ "${1:-}" = "--mirror" ]; then host_mirror >&3; exit 0; fi
 
 if [ -f "$dir/ok" ]; then
   log "cached: $dir"
@@ -62,14 +76,7 @@ for t in debootstrap mkfs.ext4 apt-get; do
   command -v "$t" >/dev/null || die "$t not found (make e2e-deps installs it)"
 done
 
-# The Debian mirror: the one this host's apt is configured with for $SUITE main (sources.list or
-# deb822 .sources, whatever the host uses), unless E2E_MIRROR says otherwise.
-mirror=${E2E_MIRROR:-}
-if [ -z "$mirror" ]; then
-  mirror=$(apt-get indextargets --format '$(TARGET_OF) $(RELEASE) $(COMPONENT) $(REPO_URI)' 2>/dev/null |
-    awk -v s="$SUITE" '$1 == "deb" && $2 == s && $3 == "main" { print $4; exit }')
-fi
-[ -n "$mirror" ] || die "no '$SUITE main' entry in this host's apt sources; set E2E_MIRROR=http://<debian mirror>/debian"
+mirror=$(host_mirror)
 
 mkdir -p "$cache"
 exec 9>"$cache/.lock"

@@ -45,13 +45,31 @@ const (
 // once on two cores (OVMF's a few seconds more than SeaBIOS's).
 const vmTimeout = 150 * time.Second
 
-// netbootDescription is a bare-metal cluster network-installed from this test's HTTP server
-// (the host is 10.0.2.2 on qemu's user-mode network). %[1]d is the server's port. One MAC is
-// written in upper case, as BMCs print them: the rendered names must still be the lower-case ones
-// iPXE and PXELINUX ask for.
-const netbootDescription = `version: 1
-cluster: pxetest
-os: debian-12
+// netbootDescription is a bare-metal debian-12 cluster network-installed from this test's HTTP
+// server on port (the host is 10.0.2.2 on qemu's user-mode network). One MAC is written in upper
+// case, as BMCs print them: the rendered names must still be the lower-case ones iPXE and
+// PXELINUX ask for.
+func netbootDescription(port int) string {
+	url := func(p string) string { return guestURL(port, p) }
+	return qemuDescription("pxetest", "debian-12", "",
+		url("/out"), "  kernel_url: "+url("/boot/vmlinuz")+"\n  initrd_url: "+url("/boot/initrd.gz")+"\n",
+		`  - {name: m1, ip: 10.0.2.11, roles: [zookeeper, master, marathon], interface: ens3, mac: "52:54:00:6d:00:01"}
+  - {name: a1, ip: 10.0.2.21, roles: [agent], interface: ens3, mac: "52:54:00:6d:00:02"}
+  - {name: a2, ip: 10.0.2.22, roles: [agent], interface: ens3, mac: "52:54:00:6D:00:0A"}
+`)
+}
+
+// qemuDescription is a description of the test's clusters: qemu's user network (gateway
+// 10.0.2.2), one admin key, answers served from answersURL; urls are the installer: lines of the
+// kernel, initrd (and ISO), network the installer network ("" for the default).
+func qemuDescription(cluster, os, network, answersURL, urls, nodes string) string {
+	installer := "installer:\n  disk: /dev/vda\n"
+	if network != "" {
+		installer += "  network: " + network + "\n"
+	}
+	return `version: 1
+cluster: ` + cluster + `
+os: ` + os + `
 domain: lab.example.internal
 network:
   prefix: 24
@@ -63,17 +81,10 @@ admin:
     - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMesosImgTestKeyOnlyForGoldenFilesAAAAAAAA ops@example
 security:
   admin_cidrs: [10.0.2.0/24]
-installer:
-  disk: /dev/vda
-  answers_url: http://10.0.2.2:%[1]d/out
-  kernel_url: http://10.0.2.2:%[1]d/boot/vmlinuz
-  initrd_url: http://10.0.2.2:%[1]d/boot/initrd.gz
-  kernel_args: [console=ttyS0, quiet, panic=-1]
+` + installer + "  answers_url: " + answersURL + "\n" + urls + `  kernel_args: [console=ttyS0, quiet, panic=-1]
 nodes:
-  - {name: m1, ip: 10.0.2.11, roles: [zookeeper, master, marathon], interface: ens3, mac: "52:54:00:6d:00:01"}
-  - {name: a1, ip: 10.0.2.21, roles: [agent], interface: ens3, mac: "52:54:00:6d:00:02"}
-  - {name: a2, ip: 10.0.2.22, roles: [agent], interface: ens3, mac: "52:54:00:6D:00:0A"}
-`
+` + nodes
+}
 
 // nodeMACs are the nodes of netbootDescription and their MACs as the NICs report them.
 var nodeMACs = []struct{ name, mac string }{
@@ -121,11 +132,11 @@ var ubuntuQemus = []ubuntuQemu{
 
 // Where an ubuntuQemu's files are, on this test's HTTP server (path) and as the guests reach it
 // (URL, with the server's port).
-func (u ubuntuQemu) outPath() string           { return "/out-" + u.os }
-func (u ubuntuQemu) kernelPath() string        { return "/" + u.os + "/casper/vmlinuz" }
-func (u ubuntuQemu) initrdPath() string        { return "/" + u.os + "/casper/initrd" }
-func (u ubuntuQemu) isoPath() string           { return "/" + u.os + "/" + u.os + "-live-server-amd64.iso" }
-func ubuntuGuestURL(port int, p string) string { return fmt.Sprintf("http://10.0.2.2:%d%s", port, p) }
+func (u ubuntuQemu) outPath() string     { return "/out-" + u.os }
+func (u ubuntuQemu) kernelPath() string  { return "/" + u.os + "/casper/vmlinuz" }
+func (u ubuntuQemu) initrdPath() string  { return "/" + u.os + "/casper/initrd" }
+func (u ubuntuQemu) isoPath() string     { return "/" + u.os + "/" + u.os + "-live-server-amd64.iso" }
+func guestURL(port int, p string) string { return fmt.Sprintf("http://10.0.2.2:%d%s", port, p) }
 
 // description is the ubuntuQemu as a description, whose URLs name the server's port.
 func (u ubuntuQemu) description(port int) string {
@@ -133,30 +144,10 @@ func (u ubuntuQemu) description(port int) string {
 	for _, n := range u.nodes {
 		fmt.Fprintf(&nodes, "  - {name: %s, ip: %s, roles: %s, interface: ens3, mac: %q}\n", n.name, n.ip, n.roles, n.descMAC)
 	}
-	return `version: 1
-cluster: ` + u.cluster + `
-os: ` + u.os + `
-domain: lab.example.internal
-network:
-  prefix: 24
-  gateway: 10.0.2.2
-  dns: [10.0.2.3]
-admin:
-  user: ops
-  ssh_authorized_keys:
-    - ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIMesosImgTestKeyOnlyForGoldenFilesAAAAAAAA ops@example
-security:
-  admin_cidrs: [10.0.2.0/24]
-installer:
-  disk: /dev/vda
-  network: ` + u.network + `
-  answers_url: ` + ubuntuGuestURL(port, u.outPath()) + `
-  kernel_url: ` + ubuntuGuestURL(port, u.kernelPath()) + `
-  initrd_url: ` + ubuntuGuestURL(port, u.initrdPath()) + `
-  iso_url: ` + ubuntuGuestURL(port, u.isoPath()) + `
-  kernel_args: [console=ttyS0, quiet, panic=-1]
-nodes:
-` + nodes.String()
+	url := func(p string) string { return guestURL(port, p) }
+	return qemuDescription(u.cluster, u.os, u.network, url(u.outPath()),
+		"  kernel_url: "+url(u.kernelPath())+"\n  initrd_url: "+url(u.initrdPath())+"\n  iso_url: "+url(u.isoPath())+"\n",
+		nodes.String())
 }
 
 // TestNetbootInQemu network-boots the rendered pxe/ files with real firmware: qemu's own iPXE
@@ -200,7 +191,7 @@ func TestNetbootInQemu(t *testing.T) {
 	port := ln.Addr().(*net.TCPAddr).Port
 
 	out := filepath.Join(root, "out")
-	renderDescription(t, fmt.Sprintf(netbootDescription, port), out)
+	renderDescription(t, netbootDescription(port), out)
 	answersURL := fmt.Sprintf("http://10.0.2.2:%d/out", port)
 	kernelURL := fmt.Sprintf("http://10.0.2.2:%d/boot/vmlinuz", port)
 	initrdURL := fmt.Sprintf("http://10.0.2.2:%d/boot/initrd.gz", port)
@@ -359,7 +350,7 @@ func TestNetbootInQemu(t *testing.T) {
 				t.Fatalf("%s: nodes/%s/cmdline is not one line: %q", u.os, n.name, b)
 			}
 			cmdline := strings.TrimSuffix(b, "\n")
-			kernelURL, initrdURL := ubuntuGuestURL(port, u.kernelPath()), ubuntuGuestURL(port, u.initrdPath())
+			kernelURL, initrdURL := guestURL(port, u.kernelPath()), guestURL(port, u.initrdPath())
 			fws := []firmware{bios}
 			if n.name == u.uefi {
 				if n.loader != "ipxe" {
@@ -679,8 +670,8 @@ func checkUbuntuCmdline(t *testing.T, u ubuntuQemu, n ubuntuQemuNode, port int, 
 	if u.network == "static" {
 		ip = "ip=" + n.ip + "::10.0.2.2:255.255.255.0:" + n.name + "::none:10.0.2.3"
 	}
-	seed := ubuntuGuestURL(port, u.outPath()) + "/nodes/" + n.name + "/autoinstall/"
-	iso := ubuntuGuestURL(port, u.isoPath())
+	seed := guestURL(port, u.outPath()) + "/nodes/" + n.name + "/autoinstall/"
+	iso := guestURL(port, u.isoPath())
 	for _, want := range []string{
 		"autoinstall", ip, u.isoKey + "=" + iso, "cloud-config-url=/dev/null",
 		"ds=nocloud-net;s=" + seed, "BOOTIF=01-" + strings.ReplaceAll(n.mac, ":", "-"),
@@ -724,7 +715,7 @@ func checkUbuntuSeed(t *testing.T, hostURL string, port int, cmdline, nodeDir st
 			seed = v
 		}
 	}
-	rest, ok := strings.CutPrefix(seed, ubuntuGuestURL(port, "/"))
+	rest, ok := strings.CutPrefix(seed, guestURL(port, "/"))
 	if !ok || !strings.HasSuffix(seed, "/") {
 		t.Errorf("the nocloud-net seed %q is not a directory on this test's server", seed)
 		return
