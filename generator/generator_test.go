@@ -17,57 +17,24 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mesosimg/mesosimg/config"
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/generator"
 	"github.com/mesosimg/mesosimg/internal/consumers"
 	"github.com/mesosimg/mesosimg/internal/golden"
+	"github.com/mesosimg/mesosimg/internal/testcases"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
 	"github.com/mesosimg/mesosimg/render/installer"
 	"github.com/mesosimg/mesosimg/render/netboot"
 	"github.com/mesosimg/mesosimg/secrets"
 )
 
-// testCase is a description rendered by the golden and consumer tests.
-type testCase struct{ name, path string }
-
-// cases are every bundled example and every description under testdata/cases.
-func cases(t testing.TB) []testCase {
-	var out []testCase
-	examples, _ := filepath.Glob("../examples/*/cluster.yaml")
-	for _, p := range examples {
-		out = append(out, testCase{"example-" + filepath.Base(filepath.Dir(p)), p})
-	}
-	extra, _ := filepath.Glob("../testdata/cases/*.yaml")
-	for _, p := range extra {
-		out = append(out, testCase{strings.TrimSuffix(filepath.Base(p), ".yaml"), p})
-	}
-	if len(out) < 4 {
-		t.Fatalf("found only %d test descriptions; run from the generator directory", len(out))
-	}
-	return out
-}
-
 func isImage(p string) bool {
 	return strings.HasSuffix(p, generator.SeedISOName) || strings.HasSuffix(p, generator.SeedVFATName)
 }
 
-func load(t testing.TB, path string) *v1.Cluster {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, rep := config.Load(config.Source{Name: path, Dir: filepath.Dir(path), Data: data, ReadFile: os.ReadFile})
-	if c == nil {
-		t.Fatalf("%s is invalid:\n%s", path, rep.Format(path))
-	}
-	return c
-}
-
 func render(t testing.TB, path string) []generator.File {
 	t.Helper()
-	files, err := generator.GenerateAll(load(t, path), generator.Options{Secrets: secrets.Fixed()})
+	files, err := generator.GenerateAll(testcases.Load(t, path), generator.Options{Secrets: secrets.Fixed()})
 	if err != nil {
 		t.Fatalf("render %s: %v", path, err)
 	}
@@ -75,11 +42,11 @@ func render(t testing.TB, path string) []generator.File {
 }
 
 func TestGolden(t *testing.T) {
-	for _, tc := range cases(t) {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := filepath.Join("..", "testdata", "golden", tc.name)
+	for _, tc := range testcases.All(t, "..") {
+		t.Run(tc.Name, func(t *testing.T) {
+			dir := filepath.Join("..", "testdata", "golden", tc.Name)
 			want := map[string]bool{}
-			for _, f := range render(t, tc.path) {
+			for _, f := range render(t, tc.Path) {
 				p, data := filepath.FromSlash(f.Path), f.Data
 				switch {
 				case isImage(p):
@@ -117,9 +84,9 @@ func TestGolden(t *testing.T) {
 
 // TestRealConsumers hands every rendered file to the program that will read it.
 func TestRealConsumers(t *testing.T) {
-	for _, tc := range cases(t) {
-		t.Run(tc.name, func(t *testing.T) {
-			c := load(t, tc.path)
+	for _, tc := range testcases.All(t, "..") {
+		t.Run(tc.Name, func(t *testing.T) {
+			c := testcases.Load(t, tc.Path)
 			osInfo, _ := v1.LookupOS(c.OS)
 			files, err := generator.GenerateAll(c, generator.Options{Secrets: secrets.Fixed()})
 			if err != nil {
@@ -268,20 +235,20 @@ func checkNetworkConfig(t *testing.T, path string, data []byte, distro string, c
 }
 
 func TestDeterministic(t *testing.T) {
-	for _, tc := range cases(t) {
-		a, b := render(t, tc.path), render(t, tc.path)
+	for _, tc := range testcases.All(t, "..") {
+		a, b := render(t, tc.Path), render(t, tc.Path)
 		if diff := cmp.Diff(a, b); diff != "" {
-			t.Errorf("%s: two renders differ:\n%s", tc.name, diff)
+			t.Errorf("%s: two renders differ:\n%s", tc.Name, diff)
 		}
 	}
 }
 
 func TestModes(t *testing.T) {
-	for _, tc := range cases(t) {
-		for _, f := range render(t, tc.path) {
+	for _, tc := range testcases.All(t, "..") {
+		for _, f := range render(t, tc.Path) {
 			script := strings.HasPrefix(f.Path, generator.PackerDir+"/") && strings.HasSuffix(f.Path, ".sh")
 			if f.Mode != 0o644 && f.Mode != 0o600 && !(script && f.Mode == 0o755) {
-				t.Errorf("%s: %s has mode %v; want 0644, 0600 for secrets, 0755 for packer scripts", tc.name, f.Path, f.Mode)
+				t.Errorf("%s: %s has mode %v; want 0644, 0600 for secrets, 0755 for packer scripts", tc.Name, f.Path, f.Mode)
 			}
 		}
 	}
@@ -299,8 +266,8 @@ func TestSecretModes(t *testing.T) {
 		return false
 	}
 	seen := map[string]bool{}
-	for _, tc := range cases(t) {
-		files := render(t, tc.path)
+	for _, tc := range testcases.All(t, "..") {
+		files := render(t, tc.Path)
 		// A node's user-data holds secrets when it is 0600 (TestModes and the plan tests pin that).
 		secret := map[string]bool{}
 		for _, f := range files {
@@ -318,7 +285,7 @@ func TestSecretModes(t *testing.T) {
 				seen["secret "+path.Base(f.Path)] = true
 			}
 			if secret[nodeDir] && f.Mode != 0o600 {
-				t.Errorf("%s: %s carries user-data with secrets but has mode %v", tc.name, f.Path, f.Mode)
+				t.Errorf("%s: %s carries user-data with secrets but has mode %v", tc.Name, f.Path, f.Mode)
 			}
 		}
 	}
@@ -332,7 +299,7 @@ func TestSecretModes(t *testing.T) {
 // TestPXEAlone: --format pxe by itself writes every file the boot files point at.
 func TestPXEAlone(t *testing.T) {
 	for _, name := range []string{"bare-metal-debian", "bare-metal-ubuntu"} {
-		c := load(t, filepath.Join("..", "testdata", "cases", name+".yaml"))
+		c := testcases.Load(t, filepath.Join("..", "testdata", "cases", name+".yaml"))
 		files, err := generator.GenerateAll(c, generator.Options{Formats: []generator.Format{generator.FormatPXE}, Secrets: secrets.Fixed()})
 		if err != nil {
 			t.Fatal(err)

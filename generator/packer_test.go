@@ -9,6 +9,7 @@ import (
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/generator"
 	"github.com/mesosimg/mesosimg/internal/consumers"
+	"github.com/mesosimg/mesosimg/internal/testcases"
 	"github.com/mesosimg/mesosimg/render/packer"
 	"github.com/mesosimg/mesosimg/secrets"
 )
@@ -61,7 +62,7 @@ func checkPacker(t *testing.T, dir string, c *v1.Cluster) {
 
 // TestPackerOnly: --format packer writes packer/ alone, after every node, with scripts executable.
 func TestPackerOnly(t *testing.T) {
-	c := load(t, "../examples/two-node/cluster.yaml")
+	c := testcases.Load(t, "../examples/two-node/cluster.yaml")
 	var paths []string
 	err := generator.Generate(c, generator.Options{Formats: []generator.Format{generator.FormatPacker}, Secrets: secrets.Fixed()},
 		func(f generator.File) error {

@@ -14,8 +14,8 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mesosimg/mesosimg/config"
 	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/internal/testcases"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
 	"github.com/mesosimg/mesosimg/render/installer"
@@ -33,19 +33,9 @@ type rendered struct {
 // renderAll renders the installer file of every node of every bundled description.
 func renderAll(t *testing.T) []rendered {
 	t.Helper()
-	paths, _ := filepath.Glob("../../examples/*/cluster.yaml")
-	cases, _ := filepath.Glob("../../testdata/cases/*.yaml")
-	paths = append(paths, cases...)
 	var out []rendered
-	for _, p := range paths {
-		data, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		c, rep := config.Load(config.Source{Name: p, Dir: filepath.Dir(p), Data: data, ReadFile: os.ReadFile})
-		if c == nil {
-			t.Fatalf("%s: %s", p, rep.Format(p))
-		}
+	for _, tc := range testcases.All(t, "../..") {
+		c := testcases.Load(t, tc.Path)
 		pl, err := plan.Build(c, secrets.Fixed())
 		if err != nil {
 			t.Fatal(err)
@@ -60,7 +50,7 @@ func renderAll(t *testing.T) []rendered {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, rendered{filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p) + ":" + n.Name, c, f, seed})
+			out = append(out, rendered{tc.Name + ":" + n.Name, c, f, seed})
 		}
 	}
 	return out
