@@ -285,7 +285,8 @@ func runRender(args []string, env Env) int {
 	}
 	if err := generator.Generate(l.cluster, opts, dir.Add); err != nil {
 		dir.Abort()
-		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
+		// What fails here follows from the description (validation has passed): name it.
+		fmt.Fprintf(env.Stderr, "%s: %v\n", l.src.Name, err)
 		return ExitInvalid
 	}
 	if changed {

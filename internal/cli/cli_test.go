@@ -373,3 +373,16 @@ func TestHelpExitsZero(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderPXEWithoutAnswersURL: --format pxe on a description without installer.answers_url
+// fails naming the description, and leaves no output directory.
+func TestRenderPXEWithoutAnswersURL(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "out")
+	r := run(t, "", "render", example, "-o", out, "--format", "pxe", "--secrets", filepath.Join(t.TempDir(), "s.yaml"))
+	if r.code != cli.ExitInvalid || !strings.Contains(r.stderr, example+": format pxe needs installer.answers_url") {
+		t.Errorf("render --format pxe without answers_url: %+v", r)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("the output directory was created")
+	}
+}
