@@ -308,55 +308,71 @@ func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
 		if !opts.wants(s.format) {
 			continue
 		}
-		var b bytes.Buffer
-		if err := s.write(&b, seedFiles, seed.Options{Label: SeedLabel, ModTime: opts.Epoch}); err != nil {
+		img, err := writeSeed(s.write, seedFiles, opts.Epoch)
+		if err != nil {
 			return nil, fmt.Errorf("node %s: %s: %w", n.Name, s.name, err)
 		}
 		// The seed holds user-data, so it is as secret as user-data.
-		out = append(out, File{Path: path.Join(dir, s.name), Data: b.Bytes(), Mode: mode})
+		out = append(out, File{Path: path.Join(dir, s.name), Data: img, Mode: mode})
 	}
-	pxe := opts.wants(FormatPXE) && netboot.Enabled(p.Description)
-	if opts.wants(FormatInstaller) || pxe {
-		answers, err := installer.Render(p.Description, &n, files)
+	inst, err := renderInstaller(p, &n, dir, files, opts)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, inst...), nil
+}
+
+// renderInstaller renders node n's installer answers (format installer) and network boot
+// (format pxe, which also writes what its command line fetches).
+func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.Files, opts Options) ([]File, error) {
+	c := p.Description
+	installerFormat, pxe := opts.wants(FormatInstaller), opts.wants(FormatPXE) && netboot.Enabled(c)
+	if !installerFormat && !pxe {
+		return nil, nil
+	}
+	answers, err := installer.Render(c, n, files)
+	if err != nil {
+		return nil, err
+	}
+	ubuntu := answers.Name == installer.AutoinstallName
+	var out []File
+	if installerFormat || !ubuntu { // a Debian network boot fetches preseed.cfg itself
+		out = append(out, File{Path: path.Join(dir, answers.Name), Data: answers.Data, Mode: answers.Mode})
+	}
+	meta := installer.InstallMetaData(c.Cluster, n.Name)
+	if installerFormat && ubuntu {
+		// The autoinstall on a small cidata seed, for USB sticks and virtual media.
+		img, err := writeSeed(seed.WriteISO, []seed.File{{Name: "meta-data", Data: meta}, {Name: "user-data", Data: answers.Data}}, opts.Epoch)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("node %s: %s: %w", n.Name, AutoinstallSeedName, err)
 		}
-		// The network boot fetches the preseed: pxe writes it too (Ubuntu's is in autoinstall/).
-		if opts.wants(FormatInstaller) || answers.Name == installer.PreseedName {
-			out = append(out, File{Path: path.Join(dir, answers.Name), Data: answers.Data, Mode: answers.Mode})
-		}
-		if opts.wants(FormatInstaller) {
-			if answers.Name == installer.AutoinstallName {
-				// The autoinstall on a small cidata seed, for USB sticks and virtual media.
-				var b bytes.Buffer
-				err := seed.WriteISO(&b, []seed.File{
-					{Name: "meta-data", Data: []byte(netboot.InstallMetaData(p.Description.Cluster, n.Name))},
-					{Name: "user-data", Data: answers.Data},
-				}, seed.Options{Label: SeedLabel, ModTime: opts.Epoch})
-				if err != nil {
-					return nil, fmt.Errorf("node %s: %s: %w", n.Name, AutoinstallSeedName, err)
-				}
-				out = append(out, File{Path: path.Join(dir, AutoinstallSeedName), Data: b.Bytes(), Mode: answers.Mode})
-			}
-		}
-		if pxe {
-			boot, err := netboot.NodeBoot(p.Description, &n, dir, answers.Data)
-			if err != nil {
-				return nil, err
-			}
-			nf, err := netboot.NodeFiles(boot, dir)
-			if err != nil {
-				return nil, fmt.Errorf("node %s: %w", n.Name, err)
-			}
-			if answers.Name == installer.AutoinstallName {
-				nf = append(nf, netboot.NoCloudFiles(dir, p.Description.Cluster, n.Name, answers.Data, answers.Mode)...)
-			}
-			for _, f := range nf {
-				out = append(out, File(f))
-			}
-		}
+		out = append(out, File{Path: path.Join(dir, AutoinstallSeedName), Data: img, Mode: answers.Mode})
+	}
+	if !pxe {
+		return out, nil
+	}
+	boot, err := netboot.NodeBoot(c, n, dir, answers.Data)
+	if err != nil {
+		return nil, err
+	}
+	nf, err := netboot.NodeFiles(boot, dir)
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", n.Name, err)
+	}
+	if ubuntu {
+		nf = append(nf, netboot.NoCloudFiles(dir, meta, answers.Data, answers.Mode)...)
+	}
+	for _, f := range nf {
+		out = append(out, File(f))
 	}
 	return out, nil
+}
+
+// writeSeed writes a cidata image of files with write.
+func writeSeed(write seed.WriteFunc, files []seed.File, epoch time.Time) ([]byte, error) {
+	var b bytes.Buffer
+	err := write(&b, files, seed.Options{Label: SeedLabel, ModTime: epoch})
+	return b.Bytes(), err
 }
 
 // SeedLabel is the volume label cloud-init's NoCloud datasource looks for.

@@ -122,7 +122,7 @@ func TestRealConsumers(t *testing.T) {
 					// The cidata image of the live installer: the autoinstall as user-data.
 					want := t.TempDir()
 					os.WriteFile(filepath.Join(want, "user-data"), mustRead(t, filepath.Join(nodeDir, installer.AutoinstallName)), 0o644)
-					os.WriteFile(filepath.Join(want, "meta-data"), []byte(netboot.InstallMetaData(c.Cluster, filepath.Base(nodeDir))), 0o644)
+					os.WriteFile(filepath.Join(want, "meta-data"), installer.InstallMetaData(c.Cluster, filepath.Base(nodeDir)), 0o644)
 					consumers.CheckISOFiles(t, p, want, "meta-data", "user-data")
 				}
 				if filepath.Base(nodeDir) == netboot.NoCloudDir && filepath.Base(p) == "user-data" {

@@ -66,6 +66,13 @@ func Render(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) (File, error) {
 	return File{}, fmt.Errorf("node %s: no installer for %s", n.Name, c.OS)
 }
 
+// InstallMetaData is the NoCloud meta-data of a node's installer session, beside its
+// autoinstall on the autoinstall seed or nocloud-net directory (not the node's own: the
+// installed system has its own instance-id).
+func InstallMetaData(cluster, node string) []byte {
+	return []byte("instance-id: mesosimg-install-" + cluster + "-" + node + "\nlocal-hostname: " + node + "\n")
+}
+
 // seedFile is a file (an absolute path on the installed system) and its mode there.
 type seedFile struct {
 	path string

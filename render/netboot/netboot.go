@@ -210,19 +210,14 @@ func ClusterFiles(c *v1.Cluster) ([]File, error) {
 	return []File{{Path: path.Join(Dir, DispatchName), Data: []byte(s), Mode: 0o644}}, nil
 }
 
-// NoCloudFiles (Ubuntu) is the node's nocloud-net seed for the live installer: its autoinstall
-// as user-data. mode follows the autoinstall's (0600 when it holds secrets).
-func NoCloudFiles(nodeDir, cluster, node string, autoinstall []byte, mode fs.FileMode) []File {
+// NoCloudFiles (Ubuntu) is the node's nocloud-net seed for the live installer: the installer
+// session's meta-data and the autoinstall as user-data, whose mode (0600 when it holds secrets)
+// is mode.
+func NoCloudFiles(nodeDir string, metaData, autoinstall []byte, mode fs.FileMode) []File {
 	dir := path.Join(nodeDir, NoCloudDir)
 	return []File{
-		{Path: path.Join(dir, "meta-data"), Data: []byte(InstallMetaData(cluster, node)), Mode: 0o644},
+		{Path: path.Join(dir, "meta-data"), Data: metaData, Mode: 0o644},
 		{Path: path.Join(dir, "user-data"), Data: autoinstall, Mode: mode},
 		{Path: path.Join(dir, "vendor-data"), Data: nil, Mode: 0o644},
 	}
-}
-
-// InstallMetaData is the NoCloud meta-data of a node's installer session (not of the node:
-// the installed system has its own, with the node's instance-id).
-func InstallMetaData(cluster, node string) string {
-	return "instance-id: mesosimg-install-" + cluster + "-" + node + "\nlocal-hostname: " + node + "\n"
 }
