@@ -54,7 +54,7 @@ func CmdlineBound(c *Cluster) int {
 	if kernel == 0 || initrd == 0 {
 		// The netboot default under the installer mirror (or whatever it defaults to).
 		mirror := max(len(in.Mirror), len(c.Install.Mirror), len(DefaultDebianArchive), len(DefaultUbuntuArchive))
-		path := len("/dists/bookworm/main/installer-amd64/current/images/netboot/debian-installer/amd64/initrd.gz")
+		path := len("/dists/bookworm" + debianNetbootDir + "initrd.gz")
 		kernel, initrd = max(kernel, mirror+path), max(initrd, mirror+path)
 	}
 	locale, keyboard := max(len(in.Locale), len(DefaultLocale)), max(len(in.Keyboard), len(DefaultKeyboard))

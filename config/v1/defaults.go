@@ -291,6 +291,10 @@ const (
 	DefaultUbuntuArchive = "http://archive.ubuntu.com/ubuntu"
 )
 
+// debianNetbootDir is where a Debian mirror keeps the netboot installer's linux and initrd.gz,
+// below dists/<codename>.
+const debianNetbootDir = "/main/installer-amd64/current/images/netboot/debian-installer/amd64/"
+
 // DescribeDisk names an installer.disk value in prose, for the headers of installer files.
 func DescribeDisk(disk string) string {
 	if disk == DiskLargest {
@@ -318,7 +322,7 @@ func applyInstallerDefaults(c *Cluster) {
 	setString(&in.Timezone, DefaultTimezone)
 	in.AnswersURL = strings.TrimSuffix(in.AnswersURL, "/")
 	if os, _ := LookupOS(c.OS); os.Distro == "debian" && in.AnswersURL != "" {
-		netboot := strings.TrimSuffix(in.Mirror, "/") + "/dists/" + os.Codename + "/main/installer-amd64/current/images/netboot/debian-installer/amd64/"
+		netboot := strings.TrimSuffix(in.Mirror, "/") + "/dists/" + os.Codename + debianNetbootDir
 		setString(&in.KernelURL, netboot+"linux")
 		setString(&in.InitrdURL, netboot+"initrd.gz")
 	}
