@@ -70,7 +70,7 @@ func Render(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) (File, error) {
 // autoinstall on the autoinstall seed or nocloud-net directory (not the node's own: the
 // installed system has its own instance-id).
 func InstallMetaData(cluster, node string) []byte {
-	return []byte("instance-id: mesosimg-install-" + cluster + "-" + node + "\nlocal-hostname: " + node + "\n")
+	return []byte(mustMarshal(cloudinit.MetaData{InstanceID: "mesosimg-install-" + cluster + "-" + node, LocalHostname: node}))
 }
 
 // seedFile is a file (an absolute path on the installed system) and its mode there.
