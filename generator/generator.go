@@ -18,6 +18,7 @@ import (
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
 	"github.com/mesosimg/mesosimg/render/installer"
 	"github.com/mesosimg/mesosimg/render/netboot"
@@ -27,14 +28,7 @@ import (
 )
 
 // File is one output file.
-type File struct {
-	// Path is slash-separated and relative to the output directory.
-	Path string
-	// Data is the file's content.
-	Data []byte
-	// Mode is 0600 for files holding secrets, 0755 for scripts, 0644 otherwise.
-	Mode fs.FileMode
-}
+type File = render.File
 
 // Format names an output format.
 type Format string
@@ -268,7 +262,7 @@ func renderNetboot(p *plan.Cluster, sink Sink) error {
 		return fmt.Errorf("pxe: %w", err)
 	}
 	for _, f := range files {
-		if err := sink(File(f)); err != nil {
+		if err := sink(f); err != nil {
 			return err
 		}
 	}
@@ -362,10 +356,7 @@ func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.
 	if ubuntu {
 		nf = append(nf, netboot.NoCloudFiles(dir, meta, answers.Data, answers.Mode)...)
 	}
-	for _, f := range nf {
-		out = append(out, File(f))
-	}
-	return out, nil
+	return append(out, nf...), nil
 }
 
 // writeSeed writes a cidata image of files with write.

@@ -15,6 +15,7 @@ import (
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render"
 	"github.com/mesosimg/mesosimg/templates"
 )
 
@@ -32,11 +33,7 @@ const (
 )
 
 // File is one rendered file, relative to the output directory.
-type File struct {
-	Path string
-	Data []byte
-	Mode fs.FileMode
-}
+type File = render.File
 
 // Boot is one node's network install: what to load and the kernel command line.
 type Boot struct {

@@ -7,7 +7,6 @@ package packer
 
 import (
 	"fmt"
-	"io/fs"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -17,6 +16,7 @@ import (
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render"
 	"github.com/mesosimg/mesosimg/templates"
 )
 
@@ -70,12 +70,8 @@ const (
 	timestampRegex = "[- TZ:]"
 )
 
-// File is one output file, relative to the packer/ directory.
-type File struct {
-	Path string
-	Data []byte
-	Mode fs.FileMode
-}
+// File is one rendered file, relative to the packer/ directory.
+type File = render.File
 
 // Render renders the Packer files of an image plan.
 func Render(im *plan.Image) ([]File, error) {
