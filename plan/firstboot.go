@@ -26,15 +26,25 @@ func (p *Cluster) firstBoot(n *Node) string {
 	var order []string
 	for _, s := range n.Services {
 		check := ""
-		switch s.Check.Kind {
-		case "zookeeper":
-			check = fmt.Sprintf("zk_ok %s %d", templates.ShellQuote(s.Check.Host), s.Check.Port)
-		case "nftables":
+		ck := s.Check
+		scheme := "http"
+		if ck.TLS {
+			scheme = "https"
+		}
+		base := templates.ShellQuote(fmt.Sprintf("%s://%s:%d", scheme, ck.Host, ck.Port))
+		switch ck.Kind {
+		case CheckZooKeeper:
+			check = fmt.Sprintf("zk_ok %s %d", templates.ShellQuote(ck.Host), ck.Port)
+		case CheckNftables:
 			check = "nft_ok"
-		case "https":
-			check = fmt.Sprintf("https_ok %s %d %s", templates.ShellQuote(s.Check.Host), s.Check.Port, templates.ShellQuote(s.Check.Path))
-		case "http":
-			check = fmt.Sprintf("http_ok %s %d %s", templates.ShellQuote(s.Check.Host), s.Check.Port, templates.ShellQuote(s.Check.Path))
+		case CheckMesosMaster:
+			check = "master_ok " + base + " " + templates.ShellQuote(ck.Auth)
+		case CheckMesosAgent:
+			check = "agent_ok " + base
+		case CheckMarathon:
+			check = "marathon_ok " + base + " " + templates.ShellQuote(ck.Auth)
+		default:
+			panic("unknown readiness check " + ck.Kind)
 		}
 		services = append(services, firstBootService{Service: s, Var: strings.ReplaceAll(s.Unit, "-", "_"), Check: check})
 		order = append(order, s.Unit)
@@ -43,28 +53,36 @@ func (p *Cluster) firstBoot(n *Node) string {
 		order = []string{"no services"}
 	}
 	var masters []string
-	for _, m := range p.Masters {
-		masters = append(masters, m.IP)
+	scheme := "http"
+	if c.Security.TLS != nil {
+		scheme = "https"
 	}
+	for _, s := range n.Services {
+		if s.WaitForMasters {
+			for _, m := range p.Masters {
+				masters = append(masters, fmt.Sprintf("%s://%s:%d", scheme, m.IP, *c.Mesos.Master.Port))
+			}
+			break
+		}
+	}
+	curl := n.Roles.Master || n.Roles.Agent || n.Roles.Marathon
 	data := map[string]any{
 		"Node":            n.Name,
 		"Cluster":         c.Cluster,
 		"Order":           order,
 		"Timeout":         *c.ReadinessTimeout,
 		"RemovePolicyRCD": c.Install.Method == v1.MethodApt,
-		"Tarball":         nil,
 		"Services":        services,
 		"Masters":         masters,
-		"MasterPort":      *c.Mesos.Master.Port,
-		"TLS":             c.Security.TLS != nil,
+		"Curl":            curl,
+		"TLS":             c.Security.TLS != nil && (n.Roles.Master || n.Roles.Agent),
 		"TLSCA":           TLSCAPath,
+		"TLSCert":         TLSCertPath,
+		"TLSKey":          TLSKeyPath,
 		"ZooKeeperConf":   "",
 	}
 	if n.Roles.ZooKeeper {
 		data["ZooKeeperConf"] = ZooKeeperConfDir
-	}
-	if n.Roles.Marathon && c.Marathon.Runtime == v1.RuntimeTarball && c.Install.Method == v1.MethodApt {
-		data["Tarball"] = c.Marathon.Tarball
 	}
 	return render("firstboot.sh.tmpl", data)
 }

@@ -34,8 +34,6 @@ type Image struct {
 	Packages []ImagePackage
 	// MarathonImage is the container image pulled into Docker's store, when Marathon runs as a container.
 	MarathonImage string
-	// MarathonTarball is the release archive unpacked into MarathonDir, when Marathon runs from one.
-	MarathonTarball *v1.Tarball
 	// Services are the units installed but left disabled and stopped until first boot.
 	Services []string
 	// StateDirs hold state a service may have written on the build machine; they are removed
@@ -54,15 +52,11 @@ type ImagePackage struct {
 // Env is the environment variable of the package's version in the provisioning script, or "".
 func (p ImagePackage) Env() string { return strings.ToUpper(p.Var) }
 
-// MarathonDir is where a Marathon release archive is unpacked (the tarball unit runs it from there).
-const MarathonDir = "/opt/marathon"
-
-// NeedsDocker reports whether node n runs Docker: Marathon as a container, or an agent with the
-// docker containerizer.
+// NeedsDocker reports whether node n runs Docker: Marathon (always a container), or an agent with
+// the docker containerizer.
 func (p *Cluster) NeedsDocker(n *v1.Node) bool {
 	r := rolesOf(*n)
-	return (r.Marathon && p.Description.Marathon.Runtime == v1.RuntimeContainer) ||
-		(r.Agent && contains(p.agentSettings(n).Containerizers, "docker"))
+	return r.Marathon || (r.Agent && contains(p.agentSettings(n).Containerizers, "docker"))
 }
 
 // AllRoles is every role some node of the cluster holds.
@@ -118,7 +112,6 @@ func (p *Cluster) Image() *Image {
 		in.ZooKeeper.Package: "zookeeper_version",
 		in.Mesos.Package:     "mesos_version",
 		in.Docker.Package:    "docker_version",
-		in.Java.Package:      "java_version",
 	}
 	mesos := false
 	for _, pkg := range p.packages(roles, p.AnyNeedsDocker()) {
@@ -128,13 +121,7 @@ func (p *Cluster) Image() *Image {
 	// The image boots every node through cloud-init (cloud images ship it; this keeps it so).
 	im.Packages = append(im.Packages, ImagePackage{Package: Package{Name: "cloud-init"}})
 	if roles.Marathon {
-		switch c.Marathon.Runtime {
-		case v1.RuntimeContainer:
-			im.MarathonImage = c.Marathon.Image
-		case v1.RuntimeTarball:
-			t := c.Marathon.Tarball
-			im.MarathonTarball = &t
-		}
+		im.MarathonImage = c.Marathon.Image
 	}
 	if roles.ZooKeeper {
 		im.Services = append(im.Services, "zookeeper")
@@ -145,6 +132,10 @@ func (p *Cluster) Image() *Image {
 	}
 	if roles.Marathon {
 		im.Services = append(im.Services, "marathon")
+	}
+	if p.AnyNeedsDocker() {
+		// Installing docker.io enables and starts it; only the nodes that need it start it again.
+		im.Services = append(im.Services, "docker")
 	}
 	return im
 }

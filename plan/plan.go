@@ -37,8 +37,9 @@ type Cluster struct {
 	// ZKMesosAuth is ZKMesos as the daemons use it: with the ZooKeeper digest credential
 	// (zk://user:secret@h1:2181,h2:2181/mesos) when zookeeper_auth is on.
 	ZKMesosAuth string
-	// ZKMarathonAuth is ZKMarathon as Marathon uses it: the credential before every host
-	// (zk://u:p@h1:2181,u:p@h2:2181/marathon) when zookeeper_auth is on.
+	// ZKMarathonAuth is ZKMarathon as Marathon uses it: one credential before the host list
+	// (zk://u:p@h1:2181,h2:2181/marathon) when zookeeper_auth is on; Marathon 1.11's
+	// ZkUrlPattern accepts no other form (see internal/upstream).
 	ZKMarathonAuth string
 	// Secrets are the cluster's credentials.
 	Secrets *secrets.Bundle
@@ -178,6 +179,8 @@ type File struct {
 	Mode fs.FileMode
 	// Secret marks files holding credentials.
 	Secret bool
+	// Owner is user:group; empty means root:root.
+	Owner string
 }
 
 // Service is a systemd unit the first-boot script starts and checks.
@@ -192,14 +195,33 @@ type Service struct {
 	NeedsDocker bool
 }
 
-// Check is a readiness probe.
+// Check is a readiness probe; what each kind proves is documented in the README
+// ("Readiness") and its upstream facts in internal/upstream (ReadinessFacts).
 type Check struct {
-	// Kind is "zookeeper" (the srvr word answers with a Mode) or "http" (GET Path answers 200).
+	// Kind is one of the Check* constants.
 	Kind string
 	Host string
 	Port int
-	Path string
+	// TLS makes the probe speak HTTPS with the node's certificate (libprocess TLS).
+	TLS bool
+	// Auth is a root-only curl config file holding the login the endpoint may demand, or "".
+	Auth string
 }
+
+// Readiness probe kinds.
+const (
+	// CheckZooKeeper: the srvr four-letter word answers with a Mode (the server is in a quorum).
+	CheckZooKeeper = "zookeeper"
+	// CheckNftables: mesosimg's table is loaded.
+	CheckNftables = "nftables"
+	// CheckMesosMaster: /master/redirect answers 307 (a leader is elected) and this master's
+	// registrar/log/recovered metric is 1 (its replica of the replicated log caught up).
+	CheckMesosMaster = "mesos-master"
+	// CheckMesosAgent: the agent's slave/registered metric is 1 (registered with the leader).
+	CheckMesosAgent = "mesos-agent"
+	// CheckMarathon: GET /v2/leader, authenticated, answers 200 naming a leader.
+	CheckMarathon = "marathon"
+)
 
 // Paths of files mesosimg writes on every node.
 const (
@@ -225,8 +247,18 @@ const (
 	CredentialsPath = "/etc/mesos/credentials.json"
 	// AgentCredentialPath is an agent's --credential file.
 	AgentCredentialPath = "/etc/mesos/agent-credential.json"
+	// MarathonDir holds what the Marathon container reads, mounted read-only at the same path.
+	MarathonDir = "/etc/marathon"
 	// MarathonSecretPath holds Marathon's Mesos secret.
-	MarathonSecretPath = "/etc/marathon/mesos-secret"
+	MarathonSecretPath = MarathonDir + "/mesos-secret"
+	// MarathonTLSDir holds Marathon's copy of the node's TLS material, readable by its uid.
+	MarathonTLSDir = MarathonDir + "/ssl"
+	// MarathonUser owns the files the Marathon container must read: the image runs as
+	// nobody (uid 65534, the same on Debian and Ubuntu hosts) — see internal/upstream.
+	MarathonUser = "nobody:nogroup"
+	// MesosProbeAuthPath and MarathonProbeAuthPath hold the readiness probe's logins (curl -K).
+	MesosProbeAuthPath    = "/etc/mesosimg/probe-mesos.curlrc"
+	MarathonProbeAuthPath = "/etc/mesosimg/probe-marathon.curlrc"
 	// NftablesPath is the firewall ruleset nftables.service loads.
 	NftablesPath = "/etc/nftables.conf"
 	AgentWorkDir = "/var/lib/mesos/agent"
@@ -261,8 +293,8 @@ func Build(c *v1.Cluster, sec *secrets.Bundle) (*Cluster, error) {
 	p.ZKMarathon = ZKURL(p.ZooKeepers, "marathon")
 	p.ZKMesosAuth, p.ZKMarathonAuth = p.ZKMesos, p.ZKMarathon
 	if v1.On(c.Security.ZooKeeperAuth) {
-		p.ZKMesosAuth = zkURLWithCredential(p.ZooKeepers, "mesos", sec.ZooKeeperMesos, false)
-		p.ZKMarathonAuth = zkURLWithCredential(p.ZooKeepers, "marathon", sec.ZooKeeperMarathon, true)
+		p.ZKMesosAuth = zkURLWithCredential(p.ZooKeepers, "mesos", sec.ZooKeeperMesos)
+		p.ZKMarathonAuth = zkURLWithCredential(p.ZooKeepers, "marathon", sec.ZooKeeperMarathon)
 	}
 	p.Quorum = Quorum(len(p.Masters))
 	return p, nil
@@ -287,18 +319,10 @@ func ZKURL(members []Member, path string) string {
 	return "zk://" + strings.Join(hosts, ",") + "/" + path
 }
 
-// zkURLWithCredential adds a digest credential: once before the host list (Mesos), or before
-// every host (Marathon's format).
-func zkURLWithCredential(members []Member, path string, cred secrets.Credential, perHost bool) string {
-	auth := cred.Name + ":" + cred.Secret + "@"
-	hosts := make([]string, len(members))
-	for i, m := range members {
-		hosts[i] = fmt.Sprintf("%s:%d", m.IP, v1.ZooKeeperClientPort)
-		if perHost || i == 0 {
-			hosts[i] = auth + hosts[i]
-		}
-	}
-	return "zk://" + strings.Join(hosts, ",") + "/" + path
+// zkURLWithCredential adds a digest credential once, before the host list: the one form both
+// Mesos (zookeeper::URL) and Marathon (ZkUrlPattern) accept.
+func zkURLWithCredential(members []Member, path string, cred secrets.Credential) string {
+	return "zk://" + cred.Name + ":" + cred.Secret + "@" + strings.TrimPrefix(ZKURL(members, path), "zk://")
 }
 
 func fqdn(name, domain string) string {
@@ -375,7 +399,7 @@ func (p *Cluster) node(n *v1.Node) Node {
 			File{Path: MyIDPath, Mode: 0o644, Content: fmt.Sprintf("%d\n", out.ZooKeeperID)},
 		)
 		out.Services = append(out.Services, Service{Unit: "zookeeper",
-			Check: Check{Kind: "zookeeper", Host: "127.0.0.1", Port: v1.ZooKeeperClientPort}})
+			Check: Check{Kind: CheckZooKeeper, Host: "127.0.0.1", Port: v1.ZooKeeperClientPort}})
 	}
 	if out.Roles.Master || out.Roles.Agent {
 		// The AVENTER wrapper reads only the flag files (zk, master); /etc/mesos/zk is kept for
@@ -388,8 +412,12 @@ func (p *Cluster) node(n *v1.Node) Node {
 	}
 	if out.Roles.Master {
 		out.Files = append(out.Files, flagFiles(MasterDir, p.masterFlags(n))...)
-		out.Services = append(out.Services, Service{Unit: "mesos-master",
-			Check: Check{Kind: p.mesosCheck(), Host: n.IP, Port: *c.Mesos.Master.Port, Path: "/health"}})
+		check := Check{Kind: CheckMesosMaster, Host: n.IP, Port: *c.Mesos.Master.Port, TLS: c.Security.TLS != nil}
+		if v1.On(c.Security.MesosAuthentication) {
+			check.Auth = MesosProbeAuthPath
+			out.Files = append(out.Files, p.curlLogin(MesosProbeAuthPath, p.Secrets.MesosHTTP))
+		}
+		out.Services = append(out.Services, Service{Unit: "mesos-master", Check: check})
 	}
 	if out.Roles.Agent {
 		out.Files = append(out.Files, flagFiles(AgentDir, p.agentFlags(n, agent))...)
@@ -397,20 +425,23 @@ func (p *Cluster) node(n *v1.Node) Node {
 		out.Files = append(out.Files, mapFiles(AgentDir+"/attributes", agent.Attributes)...)
 		out.Services = append(out.Services, Service{Unit: "mesos-agent", WaitForMasters: !out.Roles.Master,
 			NeedsDocker: contains(agent.Containerizers, "docker"),
-			Check:       Check{Kind: p.mesosCheck(), Host: n.IP, Port: *c.Mesos.Agent.Port, Path: "/health"}})
+			Check:       Check{Kind: CheckMesosAgent, Host: n.IP, Port: *c.Mesos.Agent.Port, TLS: c.Security.TLS != nil}})
 	}
 	out.Files = append(out.Files, p.credentialFiles(out.Roles)...)
 	out.Files = append(out.Files, p.tlsFiles(n, out.Roles)...)
 	if out.Roles.Marathon {
 		out.Files = append(out.Files, p.marathonFiles(n)...)
-		out.Services = append(out.Services, Service{Unit: "marathon",
-			NeedsDocker: c.Marathon.Runtime == v1.RuntimeContainer,
-			Check:       Check{Kind: "http", Host: n.IP, Port: *c.Marathon.HTTPPort, Path: "/ping"}})
+		check := Check{Kind: CheckMarathon, Host: n.IP, Port: *c.Marathon.HTTPPort}
+		if v1.On(c.Security.MarathonHTTPAuth) {
+			check.Auth = MarathonProbeAuthPath
+			out.Files = append(out.Files, p.curlLogin(MarathonProbeAuthPath, p.Secrets.MarathonHTTP))
+		}
+		out.Services = append(out.Services, Service{Unit: "marathon", NeedsDocker: true, Check: check})
 	}
 	if v1.On(c.Security.Firewall) {
 		out.Files = append(out.Files, p.firewall(n, out.Roles, agent))
 		// The firewall is up before any service listens.
-		out.Services = append([]Service{{Unit: "nftables", Check: Check{Kind: "nftables"}}}, out.Services...)
+		out.Services = append([]Service{{Unit: "nftables", Check: Check{Kind: CheckNftables}}}, out.Services...)
 	}
 	out.Files = append(out.Files, File{Path: FirstBootPath, Mode: 0o755, Content: p.firstBoot(&out)})
 	return out
@@ -425,12 +456,10 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// mesosCheck is the readiness probe of Mesos daemons: HTTPS when libprocess speaks TLS.
-func (p *Cluster) mesosCheck() string {
-	if p.Description.Security.TLS != nil {
-		return "https"
-	}
-	return "http"
+// curlLogin is a root-only curl config file with a login, read by the readiness probe with
+// curl -K, so the secret never appears on a command line.
+func (p *Cluster) curlLogin(path string, c secrets.Credential) File {
+	return p.secretFile(path, fmt.Sprintf("# Login of mesosimg's readiness probe, written by mesosimg.\nuser = \"%s:%s\"\n", c.Name, c.Secret))
 }
 
 // hostsFor lists the cluster's hosts, plus the node itself when etc_hosts leaves it out.
@@ -503,7 +532,7 @@ func (p *Cluster) packages(r Roles, needsDocker bool) []Package {
 	if r.ZooKeeper {
 		out = append(out, pkg(in.ZooKeeper))
 	}
-	if r.Master || r.Agent || (r.Marathon && p.Description.Marathon.Runtime == v1.RuntimeTarball) {
+	if r.Master || r.Agent {
 		out = append(out, pkg(in.Mesos))
 	}
 	if needsDocker {
@@ -512,11 +541,8 @@ func (p *Cluster) packages(r Roles, needsDocker bool) []Package {
 	if v1.On(p.Description.Security.Firewall) {
 		out = append(out, Package{Name: "nftables"})
 	}
-	if p.Description.Security.TLS != nil && (r.Master || r.Agent) {
-		out = append(out, Package{Name: "curl"}) // the readiness check speaks TLS
-	}
-	if r.Marathon && p.Description.Marathon.Runtime == v1.RuntimeTarball {
-		out = append(out, pkg(in.Java), Package{Name: "curl"})
+	if r.Master || r.Agent || r.Marathon {
+		out = append(out, Package{Name: "curl"}) // the readiness probes speak HTTP(S) with it
 	}
 	return out
 }
@@ -540,10 +566,16 @@ func (p *Cluster) masterFlags(n *v1.Node) []flag {
 		{name: "zk", value: p.ZKMesosAuth, secret: p.ZKMesosAuth != p.ZKMesos},
 	}
 	if v1.On(c.Security.MesosAuthentication) {
+		// HTTP Basic on the read-write endpoints and for HTTP API frameworks (mesos-execute), with
+		// the logins of --credentials (the master has no --http_credentials); the framework realm
+		// needs its authenticator named (see internal/upstream: MesosHTTPAuthFacts).
 		flags = append(flags,
 			flag{name: "authenticate_agents", value: "true"},
 			flag{name: "authenticate_frameworks", value: "true"},
+			flag{name: "authenticate_http_frameworks", value: "true"},
+			flag{name: "authenticate_http_readwrite", value: "true"},
 			flag{name: "credentials", value: CredentialsPath},
+			flag{name: "http_framework_authenticators", value: "basic"},
 		)
 	}
 	return withExtra(flags, c.Mesos.Master.Flags)
@@ -581,6 +613,10 @@ func (p *Cluster) agentFlags(n *v1.Node, a v1.Agent) []flag {
 		{name: "ip", value: n.IP},
 		{name: "master", value: p.ZKMesosAuth, secret: p.ZKMesosAuth != p.ZKMesos},
 		{name: "port", value: fmt.Sprint(*a.Port)},
+		// Every supported system mounts only the unified cgroup v2 hierarchy; with systemd support
+		// on, the agent verifies the v1 <cgroups_hierarchy>/systemd hierarchy and exits
+		// (m3scluster/clusterd v1.11.0-0.7.1 src/slave/main.cpp:667-678, src/linux/systemd.cpp:183, :277).
+		{name: "systemd_enable_support", value: "false"},
 		{name: "work_dir", value: AgentWorkDir},
 	}
 	if contains(a.Containerizers, "docker") {
@@ -650,10 +686,15 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 			flag{name: "MARATHON_MESOS_AUTHENTICATION_SECRET_FILE", value: MarathonSecretPath},
 		)
 		// Marathon reads the whole file as the secret: no trailing newline.
-		files = append(files, p.secretFile(MarathonSecretPath, p.Secrets.MesosMarathon.Secret))
+		files = append(files, p.marathonSecretFile(MarathonSecretPath, p.Secrets.MesosMarathon.Secret))
 	}
-	if c.Security.TLS != nil {
-		env = append(env, tlsEnv()...)
+	if t := c.Security.TLS; t != nil {
+		env = append(env, marathonTLSEnv()...)
+		nc := t.Certs[n.Name]
+		files = append(files,
+			File{Path: MarathonTLSDir + "/ca.pem", Mode: 0o644, Content: t.CA},
+			File{Path: MarathonTLSDir + "/node.pem", Mode: 0o644, Content: nc.Cert},
+			p.marathonSecretFile(MarathonTLSDir+"/node-key.pem", nc.Key))
 	}
 	if v1.On(c.Security.MarathonHTTPAuth) {
 		env = append(env, flag{name: "MARATHON_HTTP_CREDENTIALS", value: p.Secrets.MarathonHTTP.Name + ":" + p.Secrets.MarathonHTTP.Secret})
@@ -668,22 +709,35 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Marathon settings for %s (cluster %s), written by mesosimg.\n", n.Name, c.Cluster)
-	b.WriteString("# One VAR=value per line: read by systemd (EnvironmentFile) and docker (--env-file).\n")
+	b.WriteString("# One VAR=value per line, read by docker run --env-file (as root, on the host).\n")
 	b.WriteString("# A flag without a value (MARATHON_MESOS_AUTHENTICATION=) is a switch that is on.\n")
 	for _, e := range env {
 		fmt.Fprintf(&b, "%s=%s\n", e.name, e.value)
-	}
-	unit := "marathon-container.service.tmpl"
-	if m.Runtime == v1.RuntimeTarball {
-		unit = "marathon-tarball.service.tmpl"
 	}
 	envFile := File{Path: MarathonEnv, Mode: 0o644, Content: b.String()}
 	if p.ZKMesosAuth != p.ZKMesos || v1.On(c.Security.MarathonHTTPAuth) {
 		envFile = p.secretFile(MarathonEnv, b.String())
 	}
-	return append([]File{envFile,
-		{Path: MarathonUnit, Mode: 0o644, Content: render(unit, map[string]any{"Node": n.Name, "Cluster": c.Cluster, "Image": m.Image, "Secrets": v1.On(c.Security.MesosAuthentication), "TLS": c.Security.TLS != nil})},
-	}, files...)
+	unit := render("marathon-container.service.tmpl", map[string]any{"Node": n.Name, "Cluster": c.Cluster,
+		"Image": m.Image, "Mount": len(files) > 0, "Dir": MarathonDir})
+	return append([]File{envFile, {Path: MarathonUnit, Mode: 0o644, Content: unit}}, files...)
+}
+
+// marathonTLSEnv is tlsEnv with the paths of Marathon's own copies (see MarathonTLSDir).
+func marathonTLSEnv() []flag {
+	paths := map[string]string{TLSCAPath: MarathonTLSDir + "/ca.pem", TLSCertPath: MarathonTLSDir + "/node.pem", TLSKeyPath: MarathonTLSDir + "/node-key.pem"}
+	env := tlsEnv()
+	for i, e := range env {
+		if to, ok := paths[e.value]; ok {
+			env[i].value = to
+		}
+	}
+	return env
+}
+
+// marathonSecretFile is a credential only the Marathon container's user can read (0400).
+func (p *Cluster) marathonSecretFile(path, content string) File {
+	return File{Path: path, Content: content, Mode: 0o400, Secret: true, Owner: MarathonUser}
 }
 
 // secretFile is a root-only file holding credentials.

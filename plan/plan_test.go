@@ -199,6 +199,8 @@ func TestAgentOverrides(t *testing.T) {
 		plan.AgentDir + "/resources/cpus":                "2\n",
 		plan.AgentDir + "/containerizers":                "docker,mesos\n",
 		plan.AgentDir + "/executor_registration_timeout": "5mins\n",
+		// cgroup v2 only hosts: see TestAgentSystemdSupportOff.
+		plan.AgentDir + "/systemd_enable_support": "false\n",
 	} {
 		if got := file(t, n, path); got != want {
 			t.Errorf("%s = %q; want %q", path, got, want)
@@ -211,7 +213,7 @@ func TestAgentOverrides(t *testing.T) {
 	for _, p := range n.Packages {
 		pkgs = append(pkgs, p.Name)
 	}
-	if diff := cmp.Diff([]string{"aventer-mesos", "docker.io", "nftables"}, pkgs); diff != "" {
+	if diff := cmp.Diff([]string{"aventer-mesos", "docker.io", "nftables", "curl"}, pkgs); diff != "" {
 		t.Errorf("packages (-want +got):\n%s", diff)
 	}
 }
@@ -255,8 +257,11 @@ func TestZooKeeperCredentials(t *testing.T) {
 	p := cluster(t, "m1:zookeeper+master+marathon", "m2:zookeeper+master", "m3:zookeeper+master")
 	sec := p.Secrets
 	mesos := "zk://" + sec.ZooKeeperMesos.Name + ":" + sec.ZooKeeperMesos.Secret + "@10.0.0.11:2181,10.0.0.12:2181,10.0.0.13:2181/mesos"
+	// One credential before the host list: Marathon 1.11's ZkUrlPattern
+	// (mesosphere/marathon releases/1.11 src/main/scala/mesosphere/marathon/ZookeeperConf.scala:95)
+	// accepts no credential before the second host; internal/upstream checks it with a JVM.
 	auth := sec.ZooKeeperMarathon.Name + ":" + sec.ZooKeeperMarathon.Secret + "@"
-	marathon := "zk://" + auth + "10.0.0.11:2181," + auth + "10.0.0.12:2181," + auth + "10.0.0.13:2181/marathon"
+	marathon := "zk://" + auth + "10.0.0.11:2181,10.0.0.12:2181,10.0.0.13:2181/marathon"
 	if p.ZKMesosAuth != mesos || p.ZKMarathonAuth != marathon {
 		t.Errorf("got %s and %s; want %s and %s", p.ZKMesosAuth, p.ZKMarathonAuth, mesos, marathon)
 	}
@@ -268,11 +273,12 @@ func TestZooKeeperCredentials(t *testing.T) {
 	}
 }
 
-// TestSecretsNeverWorldReadable: every file holding a credential is 0600 and marked secret.
+// TestSecretsNeverWorldReadable: every file holding a credential is marked secret and readable by
+// its owner only: root (0600), or the Marathon container's user (0400, see TestMarathonReadsAsNobody).
 func TestSecretsNeverWorldReadable(t *testing.T) {
 	p := cluster(t, "m1:zookeeper+master+marathon", "a1:agent")
 	var values []string
-	for _, c := range []string{p.Secrets.MesosAgent.Secret, p.Secrets.MesosMarathon.Secret, p.Secrets.MarathonHTTP.Secret, p.Secrets.ZooKeeperMesos.Secret, p.Secrets.ZooKeeperMarathon.Secret} {
+	for _, c := range []string{p.Secrets.MesosAgent.Secret, p.Secrets.MesosMarathon.Secret, p.Secrets.MarathonHTTP.Secret, p.Secrets.ZooKeeperMesos.Secret, p.Secrets.ZooKeeperMarathon.Secret, p.Secrets.MesosHTTP.Secret} {
 		values = append(values, c)
 	}
 	for i := 0; i < p.NodeCount(); i++ {
@@ -282,7 +288,8 @@ func TestSecretsNeverWorldReadable(t *testing.T) {
 			for _, v := range values {
 				holds = holds || strings.Contains(f.Content, v)
 			}
-			if holds && (f.Mode != 0o600 || !f.Secret) {
+			ownerOnly := (f.Owner == "" && f.Mode == 0o600) || (f.Owner == plan.MarathonUser && f.Mode == 0o400)
+			if holds && (!ownerOnly || !f.Secret) {
 				t.Errorf("%s: %s holds a credential but has mode %v", n.Name, f.Path, f.Mode)
 			}
 		}
@@ -296,14 +303,20 @@ func TestMesosAuthentication(t *testing.T) {
 		plan.MasterDir + "/authenticate_agents":     "true\n",
 		plan.MasterDir + "/authenticate_frameworks": "true\n",
 		plan.MasterDir + "/credentials":             plan.CredentialsPath + "\n",
-		plan.MarathonSecretPath:                     p.Secrets.MesosMarathon.Secret,
+		// HTTP Basic on read-write endpoints and for HTTP API frameworks; without an authenticator
+		// named for the framework realm the master exits (clusterd v1.11.0-0.7.1
+		// src/master/master.cpp:617-624); the logins come from --credentials (master.cpp:519-532).
+		plan.MasterDir + "/authenticate_http_readwrite":   "true\n",
+		plan.MasterDir + "/authenticate_http_frameworks":  "true\n",
+		plan.MasterDir + "/http_framework_authenticators": "basic\n",
+		plan.MarathonSecretPath:                           p.Secrets.MesosMarathon.Secret,
 	} {
 		if got := file(t, m, path); got != want {
 			t.Errorf("%s = %q; want %q", path, got, want)
 		}
 	}
 	creds := file(t, m, plan.CredentialsPath)
-	for _, c := range []string{p.Secrets.MesosAgent.Name, p.Secrets.MesosAgent.Secret, p.Secrets.MesosMarathon.Name, p.Secrets.MesosMarathon.Secret} {
+	for _, c := range []string{p.Secrets.MesosAgent.Name, p.Secrets.MesosAgent.Secret, p.Secrets.MesosMarathon.Name, p.Secrets.MesosMarathon.Secret, p.Secrets.MesosHTTP.Name, p.Secrets.MesosHTTP.Secret} {
 		if !strings.Contains(creds, `"`+c+`"`) {
 			t.Errorf("credentials.json lacks %q:\n%s", c, creds)
 		}
@@ -372,18 +385,76 @@ func TestTLS(t *testing.T) {
 			t.Errorf("/etc/default/mesos lacks %q", line)
 		}
 	}
-	if !strings.Contains(file(t, m, plan.MarathonEnv), "LIBPROCESS_SSL_CA_FILE=/etc/mesos/ssl/ca.pem\n") {
-		t.Error("Marathon's Mesos client does not speak TLS")
+	// Marathon's libmesos reads its own copies, owned by the container's user (nobody).
+	if !strings.Contains(file(t, m, plan.MarathonEnv), "LIBPROCESS_SSL_CA_FILE="+plan.MarathonTLSDir+"/ca.pem\n") ||
+		!strings.Contains(file(t, m, plan.MarathonEnv), "LIBPROCESS_SSL_KEY_FILE="+plan.MarathonTLSDir+"/node-key.pem\n") {
+		t.Error("Marathon's Mesos client does not speak TLS with its own copy of the key")
 	}
-	if !strings.Contains(file(t, m, plan.MarathonUnit), "-v /etc/mesos/ssl:/etc/mesos/ssl:ro") {
+	if got := file(t, m, plan.MarathonTLSDir+"/node-key.pem"); got != "M1 KEY\n" {
+		t.Errorf("Marathon's key = %q", got)
+	}
+	if !strings.Contains(file(t, m, plan.MarathonUnit), "-v /etc/marathon:/etc/marathon:ro") {
 		t.Error("the Marathon container cannot read the TLS material")
 	}
 	for _, s := range m.Services {
-		if s.Unit == "mesos-master" && s.Check.Kind != "https" {
-			t.Errorf("master readiness check is %s, not https", s.Check.Kind)
+		if (s.Unit == "mesos-master") != s.Check.TLS {
+			t.Errorf("%s readiness check: TLS %v", s.Unit, s.Check.TLS)
 		}
 	}
-	if !strings.Contains(file(t, a, plan.FirstBootPath), "https_ok '10.0.0.2' 5051 '/health'") {
+	if !strings.Contains(file(t, a, plan.FirstBootPath), "agent_ok 'https://10.0.0.2:5051'") {
 		t.Error("agent readiness does not use TLS")
+	}
+}
+
+// TestMarathonReadsAsNobody: every file the Marathon container reads from the host is owned by the
+// image's user and readable by it alone. The image ends `USER nobody`
+// (mesosphere/marathon releases/1.11 tools/packager/docker/Dockerfile), uid 65534 in its Debian
+// base as on Debian and Ubuntu hosts.
+func TestMarathonReadsAsNobody(t *testing.T) {
+	p := cluster(t, "m1:zookeeper+master+marathon")
+	n := p.Node(0)
+	unit := file(t, n, plan.MarathonUnit)
+	if !strings.Contains(unit, "-v "+plan.MarathonDir+":"+plan.MarathonDir+":ro ") {
+		t.Fatalf("the unit does not mount %s read-only:\n%s", plan.MarathonDir, unit)
+	}
+	env := file(t, n, plan.MarathonEnv)
+	for _, f := range n.Files {
+		if !strings.HasPrefix(f.Path, plan.MarathonDir+"/") || !strings.Contains(env, "="+f.Path+"\n") {
+			continue
+		}
+		if f.Secret && (f.Owner != plan.MarathonUser || f.Mode != 0o400) {
+			t.Errorf("%s: owner %q mode %v; want %s 0400", f.Path, f.Owner, f.Mode, plan.MarathonUser)
+		}
+	}
+	if got := file(t, n, plan.MarathonSecretPath); got != p.Secrets.MesosMarathon.Secret {
+		t.Errorf("Marathon's secret file = %q", got)
+	}
+}
+
+// TestAgentSystemdSupportOff: agents run with --systemd_enable_support=false; see the citation in
+// plan.agentFlags (clusterd's agent exits on hosts without the cgroup v1 systemd hierarchy).
+func TestAgentSystemdSupportOff(t *testing.T) {
+	p := cluster(t, "m1:zookeeper+master", "a1:agent")
+	if got := file(t, p.Node(1), plan.AgentDir+"/systemd_enable_support"); got != "false\n" {
+		t.Errorf("systemd_enable_support = %q; want false", got)
+	}
+}
+
+// TestSSHWithoutAdminCIDRs: without admin_cidrs, SSH and Marathon's UI are open to the cluster's
+// own nodes (what README and validate's warning promise), not closed to everybody.
+func TestSSHWithoutAdminCIDRs(t *testing.T) {
+	p := cluster(t, "m1:zookeeper+master+marathon", "a1:agent")
+	for i := 0; i < p.NodeCount(); i++ {
+		n := p.Node(i)
+		fw := file(t, n, plan.NftablesPath)
+		if !strings.Contains(fw, "tcp dport 22 ip saddr @cluster accept") {
+			t.Errorf("%s: SSH is not open to the cluster's nodes:\n%s", n.Name, fw)
+		}
+		if n.Roles.Marathon && !strings.Contains(fw, "tcp dport 8080 ip saddr @cluster accept") {
+			t.Errorf("%s: Marathon is not open to the cluster's nodes", n.Name)
+		}
+		if strings.Contains(fw, "@admin") {
+			t.Errorf("%s: rules name an admin set that is not there", n.Name)
+		}
 	}
 }

@@ -41,6 +41,7 @@ func (p *Cluster) credentialFiles(r Roles) []File {
 		out = append(out, p.secretFile(CredentialsPath, marshalJSON(mesosCredentials{Credentials: []mesosCredential{
 			{Principal: s.MesosAgent.Name, Secret: s.MesosAgent.Secret},
 			{Principal: s.MesosMarathon.Name, Secret: s.MesosMarathon.Secret},
+			{Principal: s.MesosHTTP.Name, Secret: s.MesosHTTP.Secret},
 		}})))
 	}
 	if r.Agent {
@@ -134,8 +135,11 @@ func (p *Cluster) firewall(n *v1.Node, r Roles, agent v1.Agent) File {
 	rule := func(comment, ports, from string) {
 		d.Rules = append(d.Rules, firewallRule{Comment: comment, Ports: ports, From: from})
 	}
+	// Without admin_cidrs the cluster's own nodes administer it (README, validate's warning).
 	if admin {
 		rule("SSH from administrators", "22", "@admin")
+	} else {
+		rule("SSH from the cluster's own nodes (no admin_cidrs)", "22", "@cluster")
 	}
 	if r.ZooKeeper {
 		rule("ZooKeeper clients: masters, agents and Marathon find each other through it", fmt.Sprint(v1.ZooKeeperClientPort), "@cluster")
@@ -154,9 +158,11 @@ func (p *Cluster) firewall(n *v1.Node, r Roles, agent v1.Agent) File {
 	}
 	if r.Marathon {
 		port := fmt.Sprint(*c.Marathon.HTTPPort)
-		rule("Marathon API: other Marathon instances proxy to the leader", port, "@marathons")
 		if admin {
+			rule("Marathon API: other Marathon instances proxy to the leader", port, "@marathons")
 			rule("Marathon UI and API for administrators", port, "@admin")
+		} else {
+			rule("Marathon UI and API for the cluster's own nodes (no admin_cidrs)", port, "@cluster")
 		}
 		rule("Marathon's libprocess port: masters call the scheduler back", fmt.Sprint(*c.Marathon.LibprocessPort), "@masters")
 	}
@@ -213,51 +219,4 @@ func ipToUint(a netip.Addr) uint32 {
 
 func uintToIP(n uint32) netip.Addr {
 	return netip.AddrFrom4([4]byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)})
-}
-
-// Paths of the TLS material on a node.
-const (
-	TLSDir         = "/etc/mesos/ssl"
-	TLSCAPath      = TLSDir + "/ca.pem"
-	TLSCertPath    = TLSDir + "/node.pem"
-	TLSKeyPath     = TLSDir + "/node-key.pem"
-	MesosDefaults  = "/etc/default/mesos"
-	tlsEnvComment  = "# libprocess TLS for every Mesos daemon on this node, written by mesosimg.\n"
-	tlsEnvSourced  = "# Sourced by mesos-init-wrapper (the variables are exported for mesos-master and mesos-agent).\n"
-	tlsVerifyPeers = "true"
-)
-
-// tlsEnv are the LIBPROCESS_SSL_* variables: TLS only (no downgrade), peers verified against the CA.
-func tlsEnv() []flag {
-	return []flag{
-		{name: "LIBPROCESS_SSL_ENABLED", value: "true"},
-		{name: "LIBPROCESS_SSL_SUPPORT_DOWNGRADE", value: "false"},
-		{name: "LIBPROCESS_SSL_CERT_FILE", value: TLSCertPath},
-		{name: "LIBPROCESS_SSL_KEY_FILE", value: TLSKeyPath},
-		{name: "LIBPROCESS_SSL_CA_FILE", value: TLSCAPath},
-		{name: "LIBPROCESS_SSL_VERIFY_SERVER_CERT", value: tlsVerifyPeers},
-	}
-}
-
-// tlsFiles are a node's CA, certificate, key and (for Mesos daemons) /etc/default/mesos.
-func (p *Cluster) tlsFiles(n *v1.Node, r Roles) []File {
-	t := p.Description.Security.TLS
-	if t == nil || !(r.Master || r.Agent || r.Marathon) {
-		return nil
-	}
-	nc := t.Certs[n.Name]
-	out := []File{
-		{Path: TLSCAPath, Mode: 0o644, Content: t.CA},
-		{Path: TLSCertPath, Mode: 0o644, Content: nc.Cert},
-		p.secretFile(TLSKeyPath, nc.Key),
-	}
-	if r.Master || r.Agent {
-		var b strings.Builder
-		b.WriteString(tlsEnvComment + tlsEnvSourced)
-		for _, e := range tlsEnv() {
-			fmt.Fprintf(&b, "export %s=%s\n", e.name, e.value)
-		}
-		out = append(out, File{Path: MesosDefaults, Mode: 0o644, Content: b.String()})
-	}
-	return out
 }

@@ -42,6 +42,9 @@ type Bundle struct {
 	ZooKeeperMesos Credential `yaml:"zookeeper_mesos"`
 	// ZooKeeperMarathon is the ZooKeeper digest user owning /marathon.
 	ZooKeeperMarathon Credential `yaml:"zookeeper_marathon"`
+	// MesosHTTP is the operators' login of the Mesos masters' and agents' HTTP APIs
+	// (--http_credentials), also used by HTTP API frameworks such as mesos-execute.
+	MesosHTTP Credential `yaml:"mesos_http"`
 }
 
 // MaxFileSize is the largest secrets file read, in bytes.
@@ -69,14 +72,15 @@ var defaults = Bundle{
 	MarathonHTTP:      Credential{Name: "admin"},
 	ZooKeeperMesos:    Credential{Name: "mesos"},
 	ZooKeeperMarathon: Credential{Name: "marathon"},
+	MesosHTTP:         Credential{Name: "operator"},
 }
 
 func (b *Bundle) all() []*Credential {
-	return []*Credential{&b.MesosAgent, &b.MesosMarathon, &b.MarathonHTTP, &b.ZooKeeperMesos, &b.ZooKeeperMarathon}
+	return []*Credential{&b.MesosAgent, &b.MesosMarathon, &b.MarathonHTTP, &b.ZooKeeperMesos, &b.ZooKeeperMarathon, &b.MesosHTTP}
 }
 
 func keys() []string {
-	return []string{"mesos_agent", "mesos_marathon", "marathon_http", "zookeeper_mesos", "zookeeper_marathon"}
+	return []string{"mesos_agent", "mesos_marathon", "marathon_http", "zookeeper_mesos", "zookeeper_marathon", "mesos_http"}
 }
 
 // Fill gives every credential lacking a name or secret a default name and a

@@ -22,7 +22,6 @@ const (
 	DefaultMesosPackage     = "aventer-mesos"
 	DefaultZooKeeperPackage = "zookeeperd"
 	DefaultDockerPackage    = "docker.io"
-	DefaultJavaPackage      = "default-jre-headless"
 )
 
 // Install methods.
@@ -151,7 +150,6 @@ func ApplyDefaults(c *Cluster) {
 	setString(&in.Mesos.Package, DefaultMesosPackage)
 	setString(&in.ZooKeeper.Package, DefaultZooKeeperPackage)
 	setString(&in.Docker.Package, DefaultDockerPackage)
-	setString(&in.Java.Package, DefaultJavaPackage)
 	setInt(&c.Mesos.Master.Port, DefaultMasterPort)
 	setInt(&c.Mesos.Agent.Port, DefaultAgentPort)
 	if len(c.Mesos.Agent.Containerizers) == 0 {

@@ -109,7 +109,8 @@ var (
 		"master": "the masters' zk URL", "work_dir": "/var/lib/mesos/agent", "ip": "from the node's ip",
 		"hostname": "the node's ip", "hostname_lookup": "false", "port": "from mesos.agent.port",
 		"containerizers": "from mesos.agent.containerizers", "resources": "from mesos.agent.resources",
-		"attributes": "from mesos.agent.attributes",
+		"attributes":             "from mesos.agent.attributes",
+		"systemd_enable_support": "false: the supported systems have no cgroup v1 systemd hierarchy, without which the agent exits",
 	}
 	marathonReserved = map[string]string{
 		"master": "the masters' zk URL", "zk": "zk://…/marathon from the zookeeper nodes",
@@ -119,7 +120,8 @@ var (
 
 // Flags mesosimg sets when a security switch is on; with the switch off they are the user's.
 var (
-	masterAuthFlags   = []string{"authenticate_agents", "authenticate_frameworks", "credentials"}
+	masterAuthFlags = []string{"authenticate_agents", "authenticate_frameworks", "authenticate_http_frameworks",
+		"authenticate_http_readwrite", "credentials", "http_framework_authenticators"}
 	agentAuthFlags    = []string{"credential"}
 	marathonAuthFlags = []string{"mesos_authentication", "mesos_authentication_principal", "mesos_authentication_secret_file"}
 	marathonHTTPFlags = []string{"http_credentials"}

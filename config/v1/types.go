@@ -90,7 +90,8 @@ type Install struct {
 	// Docker is the Docker engine package, installed where Marathon runs as a container or an
 	// agent uses the docker containerizer; default the distribution's docker.io.
 	Docker Package `yaml:"docker"`
-	// Java is the Java runtime package for a Marathon tarball; default default-jre-headless.
+	// Java is not used: Marathon runs as a container image that carries its own Java 8 (a
+	// value here is ignored with a warning; kept so older descriptions still load).
 	Java Package `yaml:"java"`
 }
 
@@ -154,11 +155,13 @@ type Agent struct {
 
 // Marathon holds settings of Marathon.
 type Marathon struct {
-	// Runtime is container (default: the image below, run by Docker) or tarball (unpacked, run by Java).
+	// Runtime is container (default and only working value: the image below, run by Docker).
+	// tarball is refused: Marathon 1.11 needs Java 8 and a libmesos with Java bindings, which
+	// the supported systems and aventer-mesos lack.
 	Runtime string `yaml:"runtime"`
 	// Image is the container image; default mesosphere/marathon:v1.11.24.
 	Image string `yaml:"image"`
-	// Tarball is the Marathon release archive for the tarball runtime.
+	// Tarball is not used (the tarball runtime is refused); a value is ignored with a warning.
 	Tarball Tarball `yaml:"tarball"`
 	// HTTPPort is the API/UI port; default 8080.
 	HTTPPort *int `yaml:"http_port"`

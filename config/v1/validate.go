@@ -401,22 +401,20 @@ func (v *validator) marathon() {
 	switch m.Runtime {
 	case "", RuntimeContainer:
 		if m.Tarball.URL != "" || m.Tarball.SHA256 != "" {
-			v.warnf("marathon.tarball", "marathon.tarball is ignored: marathon.runtime is %s (set runtime: tarball to use it)", RuntimeContainer)
+			v.warnf("marathon.tarball", "marathon.tarball is ignored: Marathon runs as the container image marathon.image")
 		}
 	case RuntimeTarball:
-		if m.Tarball.URL == "" {
-			v.errorf("marathon.tarball.url", "runtime tarball needs marathon.tarball.url (the Marathon 1.11 release archive)")
-		} else {
-			v.url("marathon.tarball.url", m.Tarball.URL)
-		}
-		if m.Tarball.SHA256 == "" {
-			v.errorf("marathon.tarball.sha256", "runtime tarball needs marathon.tarball.sha256 (64 lower-case hex digits) so the download can be verified")
-		}
+		// Marathon 1.11 needs Java 8 and a libmesos built with the Java (JNI) bindings; neither
+		// exists on the supported systems (see internal/upstream: TarballRuntimeFacts).
+		v.errorf("marathon.runtime", "runtime tarball cannot work on %s: Marathon 1.11 needs Java 8 (the distribution's Java is 17; Marathon's Guice 4.1 fails on Java 16+) and a libmesos with the Java bindings, which aventer-mesos does not build; use runtime: container (the image carries Java 8 and its own libmesos)", orDefault(v.c.OS, DefaultOS))
 	default:
-		v.errorf("marathon.runtime", "unknown Marathon runtime %q; valid: container (Docker image, default), tarball", m.Runtime)
+		v.errorf("marathon.runtime", "unknown Marathon runtime %q; valid: container (the Docker image marathon.image, the default)", m.Runtime)
 	}
 	if m.Tarball.SHA256 != "" && !reSHA256.MatchString(m.Tarball.SHA256) {
 		v.errorf("marathon.tarball.sha256", "%q is not a SHA-256 checksum: expected 64 lower-case hex digits", m.Tarball.SHA256)
+	}
+	if in := v.c.Install; in.Java.Package != "" || in.Java.Version != "" {
+		v.warnf("install.java", "install.java is ignored: Marathon runs as a container image that carries its own Java")
 	}
 	if m.Image != "" && !reImage.MatchString(m.Image) {
 		v.errorf("marathon.image", "%q is not a container image reference (e.g. mesosphere/marathon:v1.11.24 or registry.local:5000/marathon@sha256:…)", m.Image)

@@ -146,9 +146,13 @@ func UserData(n *plan.Node) CloudConfig {
 }
 
 func writeFile(f plan.File, deferred bool) WriteFile {
+	owner := f.Owner
+	if owner == "" {
+		owner = "root:root"
+	}
 	return WriteFile{
 		Path:        f.Path,
-		Owner:       "root:root",
+		Owner:       owner,
 		Permissions: fmt.Sprintf("%#o", f.Mode.Perm()),
 		Defer:       deferred,
 		Content:     f.Content,

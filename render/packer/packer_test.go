@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/mesosimg/mesosimg/config"
+	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/internal/consumers"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render/packer"
@@ -213,18 +214,19 @@ func TestScriptQuotesKeys(t *testing.T) {
 // TestPackagesAndServices: the image holds every role's packages once, Docker only when a node
 // runs it, and keeps the services off.
 func TestPackagesAndServices(t *testing.T) {
-	im := image(t, "cluster: x\nmarathon: {runtime: tarball, tarball: {url: \"https://d.example/m.tgz\", sha256: "+strings.Repeat("ab", 32)+"}}\n"+nodes)
+	im := image(t, "cluster: x\n"+nodes)
 	var names []string
 	for _, p := range im.Packages {
 		names = append(names, p.Name)
 	}
-	if got, want := strings.Join(names, " "), "zookeeperd aventer-mesos nftables default-jre-headless curl cloud-init"; got != want {
+	if got, want := strings.Join(names, " "), "zookeeperd aventer-mesos docker.io nftables curl cloud-init"; got != want {
 		t.Errorf("packages = %s; want %s", got, want)
 	}
-	if im.MarathonImage != "" || im.MarathonTarball == nil {
-		t.Errorf("tarball runtime: image %q, tarball %v", im.MarathonImage, im.MarathonTarball)
+	if im.MarathonImage != v1.DefaultMarathonImage {
+		t.Errorf("Marathon image %q; want %q pulled into the image", im.MarathonImage, v1.DefaultMarathonImage)
 	}
-	if got := strings.Join(im.Services, " "); got != "zookeeper mesos-master mesos-agent marathon" {
+	// Installing docker.io enables it: the image must leave it off, like every other service.
+	if got := strings.Join(im.Services, " "); got != "zookeeper mesos-master mesos-agent marathon docker" {
 		t.Errorf("services = %s", got)
 	}
 	docker := image(t, "cluster: x\nmesos: {agent: {containerizers: [docker, mesos]}}\n"+nodes)

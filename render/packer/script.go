@@ -43,9 +43,6 @@ func Script(im *plan.Image) (string, error) {
 	if im.MarathonImage != "" {
 		summary = append(summary, im.MarathonImage)
 	}
-	if im.MarathonTarball != nil {
-		summary = append(summary, "marathon-tarball")
-	}
 	fetch := false
 	var sources []scriptSource
 	for _, s := range im.Apt.Sources {
@@ -71,8 +68,6 @@ func Script(im *plan.Image) (string, error) {
 		"AptPin":        im.AptPin,
 		"Packages":      packages,
 		"MarathonImage": im.MarathonImage,
-		"Tarball":       im.MarathonTarball,
-		"MarathonDir":   plan.MarathonDir,
 		"Services":      im.Services,
 		"StateDirs":     im.StateDirs,
 		"Summary":       summary,
@@ -189,8 +184,6 @@ func readmeData(im *plan.Image) map[string]any {
 		"Source":        SourceName,
 		"Packages":      pkgs,
 		"MarathonImage": im.MarathonImage,
-		"Tarball":       im.MarathonTarball != nil,
-		"MarathonDir":   plan.MarathonDir,
 		"Services":      im.Services,
 		"Images":        DefaultImages,
 		"BuildUser":     BuildUser,

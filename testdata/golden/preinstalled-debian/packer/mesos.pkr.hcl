@@ -66,10 +66,10 @@ variable "mesos_version" {
   description = "Version of aventer-mesos to install; empty installs the newest."
 }
 
-variable "java_version" {
+variable "docker_version" {
   type        = string
   default     = ""
-  description = "Version of default-jre-headless to install; empty installs the newest."
+  description = "Version of docker.io to install; empty installs the newest."
 }
 
 locals {
@@ -111,6 +111,6 @@ build {
     # Runs as root on every source, stops at the first error (set -euo pipefail in the script).
     script           = "${path.root}/scripts/provision.sh"
     execute_command  = "chmod +x {{ .Path }}; sudo -n env {{ .Vars }} {{ .Path }}"
-    environment_vars = ["ZOOKEEPER_VERSION=${var.zookeeper_version}", "MESOS_VERSION=${var.mesos_version}", "JAVA_VERSION=${var.java_version}"]
+    environment_vars = ["ZOOKEEPER_VERSION=${var.zookeeper_version}", "MESOS_VERSION=${var.mesos_version}", "DOCKER_VERSION=${var.docker_version}"]
   }
 }

@@ -87,6 +87,7 @@ packages=(
 	'aventer-mesos'"${MESOS_VERSION:+=$MESOS_VERSION}"
 	'docker.io'"${DOCKER_VERSION:+=$DOCKER_VERSION}"
 	'nftables'
+	'curl'
 	'cloud-init'
 )
 apt_get update
@@ -97,7 +98,7 @@ systemctl start docker.service
 docker pull 'mesosphere/marathon:v1.11.24'
 
 # Services stay off until a node's first boot has written their configuration.
-for unit in zookeeper mesos-master mesos-agent marathon; do
+for unit in zookeeper mesos-master mesos-agent marathon docker; do
 	if [ -n "$(systemctl list-unit-files --no-legend "$unit.service")" ]; then
 		systemctl disable --now --quiet "$unit.service"
 	fi
@@ -110,4 +111,4 @@ apt-get clean
 # Every machine started from the image gets its own identity and runs its own user-data.
 truncate -s 0 /etc/machine-id
 cloud-init clean --logs --seed
-say "image of Baked.AWS provisioned: zookeeperd aventer-mesos docker.io nftables cloud-init mesosphere/marathon:v1.11.24"
+say "image of Baked.AWS provisioned: zookeeperd aventer-mesos docker.io nftables curl cloud-init mesosphere/marathon:v1.11.24"

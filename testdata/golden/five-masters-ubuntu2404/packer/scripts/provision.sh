@@ -13,7 +13,7 @@ set -euo pipefail
 # (an empty version installs the newest).
 ZOOKEEPER_VERSION=${ZOOKEEPER_VERSION-'3.9.1-1build2'}
 MESOS_VERSION=${MESOS_VERSION-'1.11.0-0.7.1.ubuntu2404'}
-JAVA_VERSION=${JAVA_VERSION-''}
+DOCKER_VERSION=${DOCKER_VERSION-''}
 
 say() { printf 'mesosimg: %s\n' "$*"; }
 die() {
@@ -31,7 +31,7 @@ check_version() {
 }
 check_version ZOOKEEPER_VERSION "$ZOOKEEPER_VERSION"
 check_version MESOS_VERSION "$MESOS_VERSION"
-check_version JAVA_VERSION "$JAVA_VERSION"
+check_version DOCKER_VERSION "$DOCKER_VERSION"
 
 # put FILE MODE CONTENT: write FILE whole.
 put() {
@@ -86,27 +86,20 @@ Pin-Priority: 100
 packages=(
 	'zookeeperd'"${ZOOKEEPER_VERSION:+=$ZOOKEEPER_VERSION}"
 	'aventer-mesos'"${MESOS_VERSION:+=$MESOS_VERSION}"
+	'docker.io'"${DOCKER_VERSION:+=$DOCKER_VERSION}"
 	'nftables'
-	'curl'
-	'default-jre-headless'"${JAVA_VERSION:+=$JAVA_VERSION}"
 	'curl'
 	'cloud-init'
 )
 apt_get update
 apt_get install "${packages[@]}"
 
-# Marathon release archive, verified before it is unpacked.
-if [ ! -x /opt/marathon/bin/marathon ]; then
-	archive=$(mktemp /var/tmp/marathon.XXXXXX)
-	curl -fsSL --retry 5 -o "$archive" 'https://downloads.five.example/marathon-1.11.24.tgz'
-	echo 'fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210'"  $archive" | sha256sum -c --quiet - || die "Marathon archive: SHA-256 mismatch"
-	mkdir -p /opt/marathon
-	tar -xzf "$archive" -C /opt/marathon --strip-components=1
-	rm -f "$archive"
-fi
+# Marathon runs as a container: its image is pulled now, so no node waits for the registry.
+systemctl start docker.service
+docker pull 'registry.five.example:5000/mesosphere/marathon:v1.11.24'
 
 # Services stay off until a node's first boot has written their configuration.
-for unit in zookeeper mesos-master mesos-agent marathon; do
+for unit in zookeeper mesos-master mesos-agent marathon docker; do
 	if [ -n "$(systemctl list-unit-files --no-legend "$unit.service")" ]; then
 		systemctl disable --now --quiet "$unit.service"
 	fi
@@ -119,4 +112,4 @@ apt-get clean
 # Every machine started from the image gets its own identity and runs its own user-data.
 truncate -s 0 /etc/machine-id
 cloud-init clean --logs --seed
-say "image of five provisioned: zookeeperd aventer-mesos nftables curl default-jre-headless curl cloud-init marathon-tarball"
+say "image of five provisioned: zookeeperd aventer-mesos docker.io nftables curl cloud-init registry.five.example:5000/mesosphere/marathon:v1.11.24"
