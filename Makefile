@@ -3,13 +3,34 @@ GO      ?= go
 BIN     := bin/mesosimg
 EXAMPLE ?= examples/two-node/cluster.yaml
 OUT     ?= out
+# make install [PREFIX=/usr/local] [DESTDIR=staging dir]: the binary and its shell completions.
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
 
-.PHONY: all build demo test deps vet fmt-check unit golden-update fuzz fuzz-ci bench e2e e2e-deps clean
+.PHONY: all build install uninstall demo test deps vet fmt-check unit golden-update docs upstream-check fuzz fuzz-ci bench e2e e2e-deps clean
 
 all: build
 
+# -buildvcs=auto stamps the commit and its date (mesosimg version) when built from a git checkout.
 build:
-	$(GO) build -trimpath -o $(BIN) ./cmd/mesosimg
+	$(GO) build -trimpath -buildvcs=auto -o $(BIN) ./cmd/mesosimg
+
+## install: build, then install mesosimg into $(DESTDIR)$(BINDIR) and its bash, zsh and fish completions under $(DESTDIR)$(DATADIR)
+install: build
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	  $(DESTDIR)$(DATADIR)/zsh/site-functions $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/mesosimg
+	$(abspath $(BIN)) completion bash >$(BIN).bash
+	$(abspath $(BIN)) completion zsh >$(BIN).zsh
+	$(abspath $(BIN)) completion fish >$(BIN).fish
+	install -m 0644 $(BIN).bash $(DESTDIR)$(DATADIR)/bash-completion/completions/mesosimg
+	install -m 0644 $(BIN).zsh $(DESTDIR)$(DATADIR)/zsh/site-functions/_mesosimg
+	install -m 0644 $(BIN).fish $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/mesosimg.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/mesosimg $(DESTDIR)$(DATADIR)/bash-completion/completions/mesosimg \
+	  $(DESTDIR)$(DATADIR)/zsh/site-functions/_mesosimg $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/mesosimg.fish
 
 ## demo: render the bundled two-node example into ./out
 demo: build
@@ -37,6 +58,16 @@ GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' -e 'internal/golden"' -e 'B
 
 golden-update:
 	$(GO) test $(GOLDEN_PKGS) -run Golden -update
+
+## docs: regenerate docs/description.md, docs/cluster.schema.json and docs/manifest.md from the Go types
+docs:
+	$(GO) run ./internal/docgen/cmd
+
+## upstream-check: hold internal/upstream's citations and generated tables to local mirrors of the
+## pinned sources (fetch m3scluster/clusterd, mesosphere/marathon, apache/mesos into /work/.mirror,
+## or set MESOSIMG_CLUSTERD_MIRROR / MESOSIMG_MIRRORS); not part of `make test`: CI has no mirrors
+upstream-check:
+	$(GO) test -count=1 -tags mirrors ./internal/upstream/
 
 fuzz:
 	$(GO) test ./config/... -run '^$$' -fuzz FuzzLoad -fuzztime 60s

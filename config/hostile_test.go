@@ -395,7 +395,7 @@ var generatedWant = map[string]struct {
 	"many_errors":            {"", "too many errors: "},
 	"many_unknown_keys":      {"", "too many errors"},
 	"deep_flow_9000":         {"5:5", "os: expected a string, got a list"},
-	"deep_flow_20000":        {"5:1", "invalid YAML: exceeded max depth of 10000"},
+	"deep_flow_20000":        {"5:10005", "invalid YAML: exceeded max depth of 10000: "},
 	"deep_block_2000":        {"6:2", "mesos.k: unknown key"},
 	"long_value":             {"1:10", "cluster name"},
 	"long_key":               {"5:1", "invalid YAML: could not find expected ':'"},

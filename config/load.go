@@ -176,6 +176,9 @@ func capErrors(rep *report.Report) {
 				rest++
 			}
 		}
+		if rest == 1 && strings.HasPrefix(e.Message, "too many ") {
+			break // the decoder's own last word: it stopped there, and cannot count what it did not read
+		}
 		rep.Entries = append(rep.Entries[:i:i], report.Entry{Severity: report.Error, Pos: e.Pos,
 			Message: fmt.Sprintf("too many errors: %d more from here on are not shown; fix the ones above first", rest)})
 		break
@@ -324,9 +327,16 @@ func unprintable(data []byte) (at int, r rune, found bool) {
 
 var reUnknownAnchor = regexp.MustCompile(`^yaml: unknown anchor '(.*)' referenced$`)
 
-// yamlError reports a yaml.v3 error at its line (clamped to the input), or for
-// an unknown anchor, which yaml.v3 reports without one, at its first alias.
+// yamlError reports a syntax error at the line and column of the fault, with the place
+// of the construct it is in (an unclosed '[' or quote) and what would be valid, as
+// yamlpos.Syntax finds them; the entry asks for the source lines to be quoted. When
+// Syntax finds nothing, it falls back on yaml.v3's message at its line (clamped to the
+// input), or for an unknown anchor, which yaml.v3 reports without one, at its first alias.
 func yamlError(data []byte, err error, rep *report.Report) (*yaml.Node, bool) {
+	if se, ok := yamlpos.Syntax(data); ok {
+		rep.Add(report.Entry{Pos: se.Pos, Context: se.Context, Quote: true, Message: "invalid YAML: " + se.Message})
+		return nil, false
+	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	pos := report.Pos{Line: 1, Column: 1}
 	if m := reYAMLLine.FindStringSubmatch(msg); m != nil && strings.HasPrefix(msg, m[0]+": ") {
@@ -339,9 +349,9 @@ func yamlError(data []byte, err error, rep *report.Report) (*yaml.Node, bool) {
 		if at := aliasAt(data, m[1]); at >= 0 {
 			pos.Line, pos.Column = position(data, at)
 		}
-		msg = fmt.Sprintf("alias *%s refers to no anchor (define it first with &%s)", m[1], m[1])
+		msg = fmt.Sprintf("alias *%s refers to no anchor: define it first with &%s", m[1], m[1])
 	}
-	rep.Add(report.Entry{Pos: pos, Message: "invalid YAML: " + msg})
+	rep.Add(report.Entry{Pos: pos, Quote: true, Message: "invalid YAML: " + msg})
 	return nil, false
 }
 

@@ -168,15 +168,39 @@ func TestStdinCannotReadKeyFiles(t *testing.T) {
 	}
 }
 
+// TestTooManyErrorsIsBounded: however many mistakes a description holds, a load reports exactly
+// MaxErrors of them and one last error counting the rest, and MaxErrors is a terminal's worth.
+// Both bounds are checked: the decoder's (unknown keys stop it) and the final cap (errors the
+// validator finds past the decoder).
 func TestTooManyErrorsIsBounded(t *testing.T) {
-	var b strings.Builder
-	b.WriteString("cluster: x\nnodes:\n")
-	for i := 0; i < 5000; i++ {
-		fmt.Fprintf(&b, "  - {name: n%d, ip: bad, roles: [nope], bogus: 1}\n", i)
+	if config.MaxErrors < 10 || config.MaxErrors > 1000 {
+		t.Fatalf("MaxErrors = %d: a report should show between 10 and 1000 errors", config.MaxErrors)
 	}
-	_, rep := config.Load(config.Source{Name: "c.yaml", Data: []byte(b.String())})
-	if n := len(rep.Entries); n == 0 || n > 20000 {
-		t.Errorf("got %d entries", n)
+	for _, tt := range []struct {
+		name, node, last string
+	}{
+		{"decoder", "  - {name: n%d, ip: 10.0.%d.%d, roles: [agent], bogus: 1}\n", "too many errors (more than"},
+		{"validator", "  - {name: n%d, ip: bad%d.%d, roles: [nope]}\n", "too many errors: "},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var b strings.Builder
+			b.WriteString("cluster: x\nnodes:\n")
+			const nodes = 5000 // two mistakes each at least: far more than any bound
+			for i := 0; i < nodes; i++ {
+				fmt.Fprintf(&b, tt.node, i, i/250, 1+i%250)
+			}
+			_, rep := config.Load(config.Source{Name: "c.yaml", Data: []byte(b.String())})
+			errs := rep.Errors()
+			if len(errs) != config.MaxErrors+1 {
+				t.Fatalf("%d errors reported; want MaxErrors (%d) and one counting the rest", len(errs), config.MaxErrors)
+			}
+			if last := errs[len(errs)-1].Message; !strings.HasPrefix(last, tt.last) {
+				t.Errorf("last error %q; want it to start %q", last, tt.last)
+			}
+			if n := len(rep.Entries); n > config.MaxErrors+10 {
+				t.Errorf("%d entries in all", n)
+			}
+		})
 	}
 }
 

@@ -2,6 +2,8 @@ package config
 
 import (
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/pem"
 	"fmt"
@@ -54,9 +56,9 @@ func resolveTLS(c *v1.Cluster, src Source, rep *report.Report) {
 	if !ok {
 		return
 	}
-	roots := x509.NewCertPool()
-	if !roots.AppendCertsFromPEM(caPEM) {
-		rep.Errorf(report.Field(base, "ca_file"), "%s holds no PEM certificate (-----BEGIN CERTIFICATE-----)", t.CAFile)
+	roots, msg := caPool(caPEM)
+	if msg != "" {
+		rep.Errorf(report.Field(base, "ca_file"), "%s %s", t.CAFile, msg)
 		return
 	}
 	t.CA = string(caPEM)
@@ -78,7 +80,56 @@ func resolveTLS(c *v1.Cluster, src Source, rep *report.Report) {
 	}
 }
 
-// checkNodeCert says what is wrong with a node's certificate and key, or "".
+// caPool parses ca_file, or says what is wrong with it. Every certificate in it must be a CA
+// as OpenSSL sees one (Go's verifier does not check a root's basic constraints, OpenSSL does):
+// basicConstraints CA:TRUE and, when it has a keyUsage, keyCertSign.
+func caPool(caPEM []byte) (*x509.CertPool, string) {
+	roots := x509.NewCertPool()
+	rest, n := caPEM, 0
+	for {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		ca, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			return nil, fmt.Sprintf("holds a certificate that does not parse: %v", err)
+		}
+		switch {
+		case !ca.BasicConstraintsValid || !ca.IsCA:
+			return nil, fmt.Sprintf("holds %q, which is not a CA certificate (basicConstraints CA:TRUE): OpenSSL refuses to verify with it", ca.Subject.CommonName)
+		case ca.KeyUsage != 0 && ca.KeyUsage&x509.KeyUsageCertSign == 0:
+			return nil, fmt.Sprintf("holds %q, whose keyUsage lacks keyCertSign: OpenSSL refuses to verify with it", ca.Subject.CommonName)
+		}
+		roots.AddCert(ca)
+		n++
+	}
+	if n == 0 {
+		return nil, "holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+	}
+	return roots, ""
+}
+
+// CheckNodeCert says what is wrong with a node's certificate and key for ip under the CA
+// certificates caPEM, or "": the checks security.tls applies to every node.
+func CheckNodeCert(certPEM, keyPEM, caPEM []byte, ip string) string {
+	roots, msg := caPool(caPEM)
+	if msg != "" {
+		return "ca_file " + msg
+	}
+	return checkNodeCert(certPEM, keyPEM, roots, ip)
+}
+
+// checkNodeCert says what is wrong with a node's certificate and key, or "". The certificate
+// is what libprocess presents as server and client, and what its peers verify with OpenSSL
+// under mesosimg's settings (plan.tlsEnv): the chain against ca_file, the node's IP against the
+// iPAddress subjectAltNames (openssl scheme, VERIFY_IPADD), a key OpenSSL's TLS 1.2 can use
+// with the ECDHE-ECDSA or ECDHE-RSA suites of plan.TLSCiphers, and extensions that OpenSSL's
+// purpose checks accept for a TLS server.
 func checkNodeCert(certPEM, keyPEM []byte, roots *x509.CertPool, ip string) string {
 	block, _ := pem.Decode(certPEM)
 	if block == nil || block.Type != "CERTIFICATE" {
@@ -100,6 +151,9 @@ func checkNodeCert(certPEM, keyPEM []byte, roots *x509.CertPool, ip string) stri
 	}
 	if !found {
 		return fmt.Sprintf("the certificate's subjectAltName lacks IP %s, so peers that verify it refuse it", ip)
+	}
+	if msg := checkCertUse(cert); msg != "" {
+		return msg
 	}
 	kb, _ := pem.Decode(keyPEM)
 	if kb == nil || !strings.HasSuffix(kb.Type, "PRIVATE KEY") {
@@ -134,4 +188,35 @@ func samePublicKey(a, b any) bool {
 	type equaler interface{ Equal(crypto.PublicKey) bool }
 	e, ok := a.(equaler)
 	return ok && e.Equal(b)
+}
+
+// checkCertUse says why OpenSSL would refuse cert as a libprocess server certificate, or "".
+func checkCertUse(cert *x509.Certificate) string {
+	switch k := cert.PublicKey.(type) {
+	case *rsa.PublicKey:
+		if k.N.BitLen() < 2048 {
+			return fmt.Sprintf("the certificate's RSA key has %d bits: OpenSSL at security level 2 (Debian, Ubuntu) needs 2048 or more", k.N.BitLen())
+		}
+	case *ecdsa.PublicKey:
+		switch k.Curve.Params().Name {
+		case "P-256", "P-384", "P-521":
+		default:
+			return fmt.Sprintf("the certificate's EC key is on %s: TLS peers offer only P-256, P-384 and P-521", k.Curve.Params().Name)
+		}
+	default:
+		return fmt.Sprintf("the certificate's key is %s: use an RSA (2048 bits or more) or ECDSA (P-256, P-384, P-521) key, the key types of libprocess's cipher suites", cert.PublicKeyAlgorithm)
+	}
+	if cert.KeyUsage != 0 && cert.KeyUsage&x509.KeyUsageDigitalSignature == 0 {
+		return "the certificate's keyUsage lacks digitalSignature, which the ECDHE key exchange signs with"
+	}
+	if len(cert.ExtKeyUsage) > 0 || len(cert.UnknownExtKeyUsage) > 0 {
+		ok := false
+		for _, u := range cert.ExtKeyUsage {
+			ok = ok || u == x509.ExtKeyUsageServerAuth || u == x509.ExtKeyUsageAny
+		}
+		if !ok {
+			return "the certificate's extendedKeyUsage lacks serverAuth: OpenSSL refuses it as a TLS server certificate, and every node serves TLS"
+		}
+	}
+	return ""
 }

@@ -2,7 +2,8 @@
 // builds the plan and runs one renderer per requested format, handing every
 // output file (path, bytes, mode) to a sink without touching the disk.
 // Nodes are rendered in parallel and emitted in description order, one node's
-// files at a time, so memory stays flat however large the cluster.
+// files at a time, so memory stays flat however large the cluster. The last file
+// is manifest.json, the record of the render (see package manifest).
 package generator
 
 import (
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/manifest"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
@@ -84,6 +86,10 @@ type Options struct {
 	Workers int
 	// Secrets are the cluster's credentials (see package secrets).
 	Secrets *secrets.Bundle
+	// Description is the description's bytes as read; the manifest records their SHA-256 (none when nil).
+	Description []byte
+	// Version is mesosimg's version, recorded in the manifest.
+	Version string
 }
 
 func (o Options) wants(f Format) bool {
@@ -161,13 +167,16 @@ func GenerateAll(c *v1.Cluster, opts Options) ([]File, error) {
 	return out, err
 }
 
-// nodeResult is one node's rendered files.
+// nodeResult is one node's rendered files and their record in the manifest.
 type nodeResult struct {
-	files []File
-	err   error
+	files  []File
+	record manifest.Node
+	err    error
 }
 
-// GeneratePlan renders every requested format of a plan into sink.
+// GeneratePlan renders every requested format of a plan into sink, and last the manifest
+// (manifest.FileName), which records every file before it. Files are hashed as they are
+// rendered; only their digests are kept for the manifest.
 func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 	if opts.Epoch.IsZero() {
 		opts.Epoch = DefaultEpoch
@@ -196,8 +205,13 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				files, err := renderNode(p, i, opts)
-				results[i] <- nodeResult{files, err}
+				n := p.Node(i)
+				files, err := renderNode(p, &n, opts)
+				r := nodeResult{files: files, err: err}
+				if err == nil {
+					r.record = manifest.NewNode(&n, files)
+				}
+				results[i] <- r
 			}
 		}()
 	}
@@ -217,6 +231,7 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 		}
 	}()
 	var err error
+	records := make([]manifest.Node, 0, n)
 	for i := 0; i < n && err == nil; i++ {
 		r := <-results[i]
 		err = r.err
@@ -225,17 +240,49 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 				err = sink(f)
 			}
 		}
+		records = append(records, r.record)
 		<-inFlight
 	}
 	close(done)
 	wg.Wait()
+	// Cluster-level files are recorded as they pass to the sink.
+	var clusterFiles []manifest.File
+	clusterSink := func(f File) error {
+		clusterFiles = append(clusterFiles, manifest.NewFile(f))
+		return sink(f)
+	}
 	if err == nil && opts.wants(FormatPXE) && netboot.Enabled(p.Description) {
-		err = renderNetboot(p, sink)
+		err = renderNetboot(p, clusterSink)
 	}
 	if err == nil && opts.wants(FormatPacker) {
-		err = renderPacker(p, sink)
+		err = renderPacker(p, clusterSink)
+	}
+	if err == nil {
+		err = writeManifest(p, opts, records, clusterFiles, sink)
 	}
 	return err
+}
+
+// writeManifest emits the record of the render, after every file it lists.
+func writeManifest(p *plan.Cluster, opts Options, nodes []manifest.Node, files []manifest.File, sink Sink) error {
+	r := manifest.Render{Version: opts.Version, Epoch: opts.Epoch}
+	if opts.Description != nil {
+		r.DescriptionSHA256 = manifest.Sum(opts.Description)
+	}
+	for _, f := range Formats {
+		if opts.wants(f) && (f != FormatPXE || netboot.Enabled(p.Description)) {
+			r.Formats = append(r.Formats, string(f))
+		}
+	}
+	m, err := manifest.Build(p, r, nodes, files)
+	if err != nil {
+		return err
+	}
+	data, err := m.Marshal()
+	if err != nil {
+		return fmt.Errorf("manifest: %w", err)
+	}
+	return sink(File{Path: manifest.FileName, Data: data, Mode: 0o644})
 }
 
 // PackerDir holds the cluster-level Packer files, emitted once after the nodes.
@@ -269,10 +316,9 @@ func renderNetboot(p *plan.Cluster, sink Sink) error {
 	return nil
 }
 
-// renderNode renders every requested format of node i.
-func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
-	n := p.Node(i)
-	files, err := cloudinit.Render(&n)
+// renderNode renders every requested format of node n.
+func renderNode(p *plan.Cluster, n *plan.Node, opts Options) ([]File, error) {
+	files, err := cloudinit.Render(n)
 	if err != nil {
 		return nil, err
 	}
@@ -309,7 +355,7 @@ func renderNode(p *plan.Cluster, i int, opts Options) ([]File, error) {
 		// The seed holds user-data, so it is as secret as user-data.
 		out = append(out, File{Path: path.Join(dir, s.name), Data: img, Mode: mode})
 	}
-	inst, err := renderInstaller(p, &n, dir, files, opts)
+	inst, err := renderInstaller(p, n, dir, files, opts)
 	if err != nil {
 		return nil, err
 	}

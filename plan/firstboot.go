@@ -40,7 +40,7 @@ func (p *Cluster) firstBoot(n *Node) string {
 		case CheckMesosMaster:
 			check = "master_ok " + base + " " + templates.ShellQuote(ck.Auth)
 		case CheckMesosAgent:
-			check = "agent_ok " + base
+			check = fmt.Sprintf("agent_ok %s %d", templates.ShellQuote(ck.Host), ck.Port)
 		case CheckMarathon:
 			check = "marathon_ok " + base + " " + templates.ShellQuote(ck.Auth)
 		default:
@@ -57,12 +57,10 @@ func (p *Cluster) firstBoot(n *Node) string {
 	if c.Security.TLS != nil {
 		scheme = "https"
 	}
-	for _, s := range n.Services {
-		if s.WaitForMasters {
-			for _, m := range p.Masters {
-				masters = append(masters, fmt.Sprintf("%s://%s:%d", scheme, m.IP, *c.Mesos.Master.Port))
-			}
-			break
+	// Agents wait for a master and ask the leading one whether they are registered.
+	if n.Roles.Agent {
+		for _, m := range p.Masters {
+			masters = append(masters, fmt.Sprintf("%s://%s:%d", scheme, m.IP, *c.Mesos.Master.Port))
 		}
 	}
 	curl := n.Roles.Master || n.Roles.Agent || n.Roles.Marathon

@@ -6,6 +6,7 @@
 package plan
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"net/url"
@@ -217,7 +218,8 @@ const (
 	// CheckMesosMaster: /master/redirect answers 307 (a leader is elected) and this master's
 	// registrar/log/recovered metric is 1 (its replica of the replicated log caught up).
 	CheckMesosMaster = "mesos-master"
-	// CheckMesosAgent: the agent's slave/registered metric is 1 (registered with the leader).
+	// CheckMesosAgent: the leading master's /master/slaves lists the agent as active (its own
+	// slave/registered metric is 1 as soon as it detects a leader, before registering).
 	CheckMesosAgent = "mesos-agent"
 	// CheckMarathon: GET /v2/leader, authenticated, answers 200 naming a leader.
 	CheckMarathon = "marathon"
@@ -627,6 +629,15 @@ func (p *Cluster) agentFlags(n *v1.Node, a v1.Agent) []flag {
 	if v1.On(p.Description.Security.MesosAuthentication) {
 		flags = append(flags, flag{name: "credential", value: AgentCredentialPath})
 	}
+	if env := p.executorTLSEnv(); env != nil {
+		// The agent gives executors only this environment (plus LIBPROCESS_IP/PORT, MESOS_*,
+		// PATH): none of its own LIBPROCESS_SSL_* (clusterd v1.11.0-0.7.1 src/slave/slave.cpp:11410-11432).
+		b, err := json.Marshal(env)
+		if err != nil {
+			panic(err) // a map of strings always marshals
+		}
+		flags = append(flags, flag{name: "executor_environment_variables", value: string(b)})
+	}
 	return withExtra(flags, a.Flags)
 }
 
@@ -674,6 +685,7 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 		{name: "MARATHON_MASTER", value: p.ZKMesosAuth},
 		{name: "MARATHON_ZK", value: p.ZKMarathonAuth},
 		{name: "MARATHON_HOSTNAME", value: n.IP},
+		{name: "MARATHON_HTTP_ADDRESS", value: n.IP},
 		{name: "MARATHON_HTTP_PORT", value: fmt.Sprint(*m.HTTPPort)},
 		{name: "LIBPROCESS_IP", value: n.IP},
 		{name: "LIBPROCESS_PORT", value: fmt.Sprint(*m.LibprocessPort)},

@@ -401,8 +401,8 @@ func TestTLS(t *testing.T) {
 			t.Errorf("%s readiness check: TLS %v", s.Unit, s.Check.TLS)
 		}
 	}
-	if !strings.Contains(file(t, a, plan.FirstBootPath), "agent_ok 'https://10.0.0.2:5051'") {
-		t.Error("agent readiness does not use TLS")
+	if fb := file(t, a, plan.FirstBootPath); !strings.Contains(fb, "masters=('https://10.0.0.1:5050')") || !strings.Contains(fb, "--cacert") {
+		t.Error("agent readiness does not ask the masters over TLS")
 	}
 }
 

@@ -60,7 +60,8 @@ func writeLogin(t *testing.T, n plan.Node, path string) string {
 }
 
 // fakeMaster answers like a Mesos master: /master/redirect (307 to the leader or 503),
-// /metrics/snapshot (stout's JSON escapes '/' as '\/'), Basic auth when login is set.
+// /metrics/snapshot (rapidjson writes 1 as 1.0 and leaves '/' unescaped; an escaped '\/' is
+// valid JSON too), Basic auth when login is set.
 type fakeMaster struct {
 	leader    bool
 	recovered string
@@ -114,8 +115,8 @@ func TestMasterReadiness(t *testing.T) {
 		master fakeMaster
 		ok     bool
 	}{
-		{"leader and log recovered", fakeMaster{leader: true, recovered: "1.0", login: creds, escaped: true}, true},
-		{"unescaped JSON, integer", fakeMaster{leader: true, recovered: "1", login: creds}, true},
+		{"leader and log recovered", fakeMaster{leader: true, recovered: "1.0", login: creds}, true},
+		{"escaped JSON, integer", fakeMaster{leader: true, recovered: "1", login: creds, escaped: true}, true},
 		{"no leader", fakeMaster{leader: false, recovered: "1.0", login: creds, escaped: true}, false},
 		{"log not recovered", fakeMaster{leader: true, recovered: "0.0", login: creds, escaped: true}, false},
 		{"another login", fakeMaster{leader: true, recovered: "1.0", login: "operator:other", escaped: true}, false},
@@ -130,35 +131,49 @@ func TestMasterReadiness(t *testing.T) {
 	}
 }
 
-// TestAgentReadiness: mesos-agent=ok only when slave/registered is 1.
-// Upstream: "slave/registered" gauge, m3scluster/clusterd v1.11.0-0.7.1 src/slave/metrics.cpp:40.
+// TestAgentReadiness: mesos-agent=ok only when the leading master lists the agent as active.
+// Upstream (m3scluster/clusterd v1.11.0-0.7.1): the agent's own slave/registered gauge is
+// master.isSome(), 1 as soon as a leader is detected (src/slave/slave.hpp:751, slave.cpp:1473),
+// so it cannot say "registered"; /master/slaves on a non-leader redirects to the leader
+// (src/master/http.cpp:2019-2021, the 307 of http.cpp:1782 to "//leader:port/master/slaves"),
+// and lists registered agents under "slaves" with their SlaveInfo (hostname, port) and
+// "active" (src/master/readonly_handler.cpp:280-308, :335).
 func TestAgentReadiness(t *testing.T) {
 	p := cluster(t, "m1:zookeeper+master", "a1:agent")
 	a := p.Node(1)
-	prelude := probePrelude(t, a)
-	if !strings.Contains(file(t, a, plan.FirstBootPath), "status mesos-agent agent_ok 'http://10.0.0.12:5051'") {
-		t.Error("the first boot does not probe the agent's registration")
+	if !strings.Contains(file(t, a, plan.FirstBootPath), "status mesos-agent agent_ok '10.0.0.12' 5051") {
+		t.Error("the first boot does not ask the masters about the agent")
 	}
 	for _, tc := range []struct {
-		body string
-		ok   bool
+		name   string
+		slaves string
+		ok     bool
 	}{
-		{`{"slave\/registered":1.0,"slave\/uptime_secs":12.5}`, true},
-		{`{"slave\/uptime_secs":12.5,"slave\/registered":1}`, true},
-		{`{"slave\/registered":0.0}`, false},
-		{`{"slave\/registered":10.0}`, false},
+		{"registered and active", `{"slaves":[{"id":"x-S0","hostname":"10.0.0.12","port":5051,"active":true}],"recovered_slaves":[]}`, true},
+		{"another agent", `{"slaves":[{"id":"x-S0","hostname":"10.0.0.13","port":5051,"active":true}]}`, false},
+		{"inactive", `{"slaves":[{"id":"x-S0","hostname":"10.0.0.12","port":5051,"active":false}]}`, false},
+		{"only recovered from the registry", `{"slaves":[],"recovered_slaves":[{"id":"x-S0","hostname":"10.0.0.12","port":5051}]}`, false},
 	} {
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path != "/metrics/snapshot" {
-				http.NotFound(w, r)
-				return
+		t.Run(tc.name, func(t *testing.T) {
+			// The leader answers; the other master redirects to it, as a non-leader does.
+			leader := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path != "/master/slaves" {
+					http.NotFound(w, r)
+					return
+				}
+				fmt.Fprint(w, tc.slaves)
+			}))
+			defer leader.Close()
+			standby := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Location", "//"+strings.TrimPrefix(leader.URL, "http://")+r.URL.Path)
+				w.WriteHeader(http.StatusTemporaryRedirect)
+			}))
+			defer standby.Close()
+			prelude := probePrelude(t, a) + fmt.Sprintf("\nmasters=(%s)\n", standby.URL)
+			if got := runProbe(t, prelude, "agent_ok 10.0.0.12 5051"); got != tc.ok {
+				t.Errorf("agent_ok = %v; want %v", got, tc.ok)
 			}
-			fmt.Fprint(w, tc.body)
-		}))
-		if got := runProbe(t, prelude, "agent_ok "+srv.URL); got != tc.ok {
-			t.Errorf("agent_ok with %s = %v; want %v", tc.body, got, tc.ok)
-		}
-		srv.Close()
+		})
 	}
 }
 

@@ -39,6 +39,12 @@ type Entry struct {
 	Path    string
 	Pos     Pos
 	Message string
+	// Context is, for a syntax error, where the construct the fault is in starts (an unclosed
+	// '[' or quote); zero when there is none.
+	Context Pos
+	// Quote asks FormatSource to show the source lines of Pos and Context under the message,
+	// with a caret under the column.
+	Quote bool
 }
 
 // String formats the entry without a file name: "LINE:COL: [warning: ]path: message".

@@ -21,6 +21,11 @@ packages=(
   pxelinux syslinux-common  # lpxelinux.0 and ldlinux.c32: boot the rendered pxelinux.cfg/ files
   shellcheck          # first-boot scripts
   python3-yaml        # PyYAML, the parser cloud-init uses
+  cpio                # runs docs/bare-metal.md's preseed initrd recipe
+  zsh fish            # check the shell completion scripts (mesosimg completion zsh|fish)
+  curl                # the first-boot readiness probes, run against fake Mesos/Marathon servers
+  openssl             # s_server/s_client: libprocess TLS settings checked by real OpenSSL
+  openjdk-17-jdk-headless  # a real JVM runs Marathon's ZkUrlPattern (java.util.regex)
 )
 if [ "${1:-}" = "--e2e" ]; then
   packages+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs iproute2 zookeeper)

@@ -83,12 +83,15 @@ type Install struct {
 	SecurityMirror string `yaml:"security_mirror"`
 	// Repositories are extra apt repositories; default the AVENTER clusterd repository for Mesos.
 	Repositories []Repository `yaml:"repositories"`
-	// Mesos is the package holding mesos-master and mesos-agent; default aventer-mesos.
+	// Mesos is the package holding mesos-master and mesos-agent; default aventer-mesos (a
+	// version looks like 1.11.0-0.7.1.debian12).
 	Mesos Package `yaml:"mesos"`
-	// ZooKeeper is the ZooKeeper server package; default the distribution's zookeeperd.
+	// ZooKeeper is the ZooKeeper server package; default the distribution's zookeeperd (a
+	// version looks like 3.8.0-11+deb12u2 on debian-12).
 	ZooKeeper Package `yaml:"zookeeper"`
 	// Docker is the Docker engine package, installed where Marathon runs as a container or an
-	// agent uses the docker containerizer; default the distribution's docker.io.
+	// agent uses the docker containerizer; default the distribution's docker.io (a version looks
+	// like 24.0.7-0ubuntu2~22.04.1 on ubuntu-22.04).
 	Docker Package `yaml:"docker"`
 	// Java is not used: Marathon runs as a container image that carries its own Java 8 (a
 	// value here is ignored with a warning; kept so older descriptions still load).
@@ -119,7 +122,8 @@ type Repository struct {
 type Package struct {
 	// Package is the package name.
 	Package string `yaml:"package"`
-	// Version pins the exact version (e.g. 1.11.0-0.6.0); empty takes the newest.
+	// Version pins the package's exact Debian version, as `apt-cache policy <package>` lists it
+	// on the target system (examples under each package above); empty takes the newest.
 	Version string `yaml:"version"`
 }
 

@@ -3,11 +3,13 @@ package v1
 import (
 	"fmt"
 	"net/netip"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
+	"github.com/mesosimg/mesosimg/internal/upstream"
 	"github.com/mesosimg/mesosimg/report"
 	"github.com/mesosimg/mesosimg/yamlpos"
 )
@@ -55,7 +57,7 @@ func Validate(c *Cluster) report.Report {
 	switch c.Network.EtcHosts {
 	case "", EtcHostsAuto, EtcHostsAll, EtcHostsControlPlane:
 	default:
-		v.errorf("network.etc_hosts", "unknown etc_hosts %q; valid: auto, all, control-plane", c.Network.EtcHosts)
+		v.errorf("network.etc_hosts", "unknown etc_hosts %q%s; valid: auto, all, control-plane", c.Network.EtcHosts, didYouMean(c.Network.EtcHosts, []string{EtcHostsAuto, EtcHostsAll, EtcHostsControlPlane}))
 	}
 	for i, s := range c.Network.Search {
 		v.dnsName(report.Index("network.search", i), s)
@@ -274,10 +276,10 @@ func (v *validator) install() {
 		}
 		v.repoKey(p, r)
 	}
-	v.pkg("install.mesos", in.Mesos)
-	v.pkg("install.zookeeper", in.ZooKeeper)
-	v.pkg("install.docker", in.Docker)
-	v.pkg("install.java", in.Java)
+	v.pkg("install.mesos", in.Mesos, "1.11.0-0.7.1.debian12")
+	v.pkg("install.zookeeper", in.ZooKeeper, "3.8.0-11+deb12u2")
+	v.pkg("install.docker", in.Docker, "24.0.7-0ubuntu2~22.04.1")
+	v.pkg("install.java", in.Java, "2:1.17-74")
 }
 
 func (v *validator) repoKey(p string, r Repository) {
@@ -302,12 +304,13 @@ func (v *validator) repoKey(p string, r Repository) {
 	}
 }
 
-func (v *validator) pkg(path string, p Package) {
+// pkg checks a package name and version; example is a version of that package, for the message.
+func (v *validator) pkg(path string, p Package, example string) {
 	if p.Package != "" && !rePackage.MatchString(p.Package) {
 		v.errorf(report.Field(path, "package"), "%q is not a valid Debian package name: use lower-case letters, digits, '+', '.' or '-'", p.Package)
 	}
 	if p.Version != "" && !reDebVersion.MatchString(p.Version) {
-		v.errorf(report.Field(path, "version"), "%q is not a valid Debian version (e.g. 1.11.0-0.6.0): digits first, then letters, digits, '.', '+', '~', '-'", p.Version)
+		v.errorf(report.Field(path, "version"), "%q is not a valid Debian version (e.g. %s): an optional epoch and ':', then digits first, then letters, digits, '.', '+', '~', '-'", p.Version, example)
 	}
 }
 
@@ -321,10 +324,12 @@ func (v *validator) mesos() {
 	m := v.c.Mesos
 	v.port("mesos.master.port", m.Master.Port)
 	auth := On(v.c.Security.MesosAuthentication)
-	v.flags("mesos.master.flags", m.Master.Flags, MasterFlags, reserved(masterReserved, auth, authReason, masterAuthFlags))
+	v.flags("mesos.master.flags", m.Master.Flags, MasterFlags, reserved(masterReserved, auth, authReason, masterAuthFlags), checkMesosFlag(upstream.MesosMaster))
 	v.port("mesos.agent.port", m.Agent.Port)
 	v.agent("mesos.agent", m.Agent.Containerizers, m.Agent.Resources, m.Agent.Attributes)
-	v.flags("mesos.agent.flags", m.Agent.Flags, AgentFlags, reserved(agentReserved, auth, authReason, agentAuthFlags))
+	agentR := reserved(agentReserved, auth, authReason, agentAuthFlags)
+	agentR = reserved(agentR, v.c.Security.TLS != nil, "security.tls is on: executors get the libprocess TLS variables through it", []string{"executor_environment_variables"})
+	v.flags("mesos.agent.flags", m.Agent.Flags, AgentFlags, agentR, checkMesosFlag(upstream.MesosAgent))
 }
 
 func (v *validator) agent(path string, containerizers []string, resources, attributes map[string]string) {
@@ -333,7 +338,7 @@ func (v *validator) agent(path string, containerizers []string, resources, attri
 		p := report.Index(report.Field(path, "containerizers"), i)
 		switch {
 		case c != "mesos" && c != "docker":
-			v.errorf(p, "unknown containerizer %q; valid: mesos, docker (e.g. [docker, mesos])", c)
+			v.errorf(p, "unknown containerizer %q%s; valid: mesos, docker (e.g. [docker, mesos])", c, didYouMean(c, []string{"mesos", "docker"}))
 		case seen[c]:
 			v.errorf(p, "containerizer %q is listed twice", c)
 		}
@@ -370,8 +375,9 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// flags checks extra daemon flags: a known name, not one mesosimg derives, and a safe value.
-func (v *validator) flags(path string, flags map[string]string, known []string, reserved map[string]string) {
+// flags checks extra daemon flags: a known name, not one mesosimg derives, a safe value, and
+// one the daemon parses (check, from the daemon's upstream flag table).
+func (v *validator) flags(path string, flags map[string]string, known []string, reserved map[string]string, check func(name, value string) error) {
 	knownSet := make(map[string]bool, len(known))
 	for _, k := range known {
 		knownSet[k] = true
@@ -392,6 +398,10 @@ func (v *validator) flags(path string, flags map[string]string, known []string, 
 		}
 		if !reFlagValue.MatchString(val) {
 			v.errorf(p, "value %q of flag %s has characters that could break out of its file: use only %s", val, name, safeChars)
+			continue
+		}
+		if err := check(name, val); err != nil {
+			v.errorf(p, "value %q: %v", val, err)
 		}
 	}
 }
@@ -405,7 +415,7 @@ func (v *validator) marathon() {
 		}
 	case RuntimeTarball:
 		// Marathon 1.11 needs Java 8 and a libmesos built with the Java (JNI) bindings; neither
-		// exists on the supported systems (see internal/upstream: TarballRuntimeFacts).
+		// exists on the supported systems (see internal/upstream: MarathonTarballFacts).
 		v.errorf("marathon.runtime", "runtime tarball cannot work on %s: Marathon 1.11 needs Java 8 (the distribution's Java is 17; Marathon's Guice 4.1 fails on Java 16+) and a libmesos with the Java bindings, which aventer-mesos does not build; use runtime: container (the image carries Java 8 and its own libmesos)", orDefault(v.c.OS, DefaultOS))
 	default:
 		v.errorf("marathon.runtime", "unknown Marathon runtime %q; valid: container (the Docker image marathon.image, the default)", m.Runtime)
@@ -423,7 +433,7 @@ func (v *validator) marathon() {
 	v.port("marathon.libprocess_port", m.LibprocessPort)
 	r := reserved(marathonReserved, On(v.c.Security.MesosAuthentication), authReason, marathonAuthFlags)
 	r = reserved(r, On(v.c.Security.MarathonHTTPAuth), "security.marathon_http_auth is on, with generated credentials", marathonHTTPFlags)
-	v.flags("marathon.flags", m.Flags, MarathonFlags, r)
+	v.flags("marathon.flags", m.Flags, MarathonFlags, r, upstream.CheckMarathonFlag)
 }
 
 func (v *validator) nodes() {
@@ -615,7 +625,7 @@ func (v *validator) counts(count map[string]int) {
 		case n == 0:
 			v.errorf("nodes", "no node has the %s role: %s", r.role, r.hint)
 		case n%2 == 0:
-			v.errorf("nodes", "%d %s: an even number tolerates no more failures than %d and risks split votes; use %d or %d", n, r.what, n-1, n-1, n+1)
+			v.errorf("nodes", "%d %s tolerate %s, as %s: the extra one adds no tolerance, only a machine that can fail, and an even number risks split votes; use %d or %d", n, r.what, failures(n/2-1), do(n-1), n-1, n+1)
 		case n > 7:
 			v.warnf("nodes", "%d %s: more than 7 slows every write; 3 or 5 is the usual size", n, r.what)
 		}
@@ -623,6 +633,25 @@ func (v *validator) counts(count map[string]int) {
 	if count[RoleAgent] == 0 {
 		v.warnf("nodes", "no node has the agent role: the cluster cannot run tasks")
 	}
+}
+
+// failures says how many failures a majority quorum survives: "no failure", "1 failure", "2 failures".
+func failures(n int) string {
+	switch n {
+	case 0:
+		return "no failure"
+	case 1:
+		return "1 failure"
+	}
+	return fmt.Sprintf("%d failures", n)
+}
+
+// do is "1 does" or "3 do".
+func do(n int) string {
+	if n == 1 {
+		return "1 does"
+	}
+	return fmt.Sprintf("%d do", n)
 }
 
 func (v *validator) security() {
@@ -707,7 +736,7 @@ func (v *validator) image() {
 	}
 	v.imageQEMU(&im.QEMU)
 	if v.c.Install.Method != MethodPreinstalled {
-		v.warnf("image", "image: configures the Packer templates, but install.method is %s: nodes install their packages at first boot instead of using the baked image (set install.method: preinstalled to boot them from it)", orDefault(v.c.Install.Method, DefaultMethod))
+		v.warnf("image", "configures the Packer templates, but install.method is %s: nodes install their packages at first boot instead of using the baked image (set install.method: preinstalled to boot them from it)", orDefault(v.c.Install.Method, DefaultMethod))
 	}
 }
 
@@ -819,7 +848,42 @@ func (v *validator) installer() {
 	if in.Timezone != "" && !reTimezone.MatchString(in.Timezone) {
 		v.errorf("installer.timezone", "%q is not a time zone: use a tz database name such as Etc/UTC or Europe/Berlin", in.Timezone)
 	}
+	// A description with an installer: section is meant for bare metal, where no platform hands
+	// the default user a key: without one of its own, nobody can log in to an installed machine.
+	if len(v.c.Admin.SSHAuthorizedKeys) == 0 && !reflect.ValueOf(in).IsZero() {
+		path := "installer"
+		if in.AnswersURL != "" {
+			path = "installer.answers_url"
+		}
+		v.warnf(path, "admin.ssh_authorized_keys is empty: a machine installed from the installer answers (preseed.cfg, autoinstall.yaml) has no password login and no platform to give it a key, so nobody can log in to it; add the public keys you log in with")
+	}
 	v.netboot()
+}
+
+// reUbuntuRelease finds an Ubuntu release number in a URL: .../ubuntu-24.04.3-live-server-amd64.iso or .../24.04/....
+var reUbuntuRelease = regexp.MustCompile(`(?:ubuntu-|/)([0-9]{2}\.[0-9]{2})(?:\.[0-9]+)?(?:[-/]|$)`)
+
+// ubuntuRelease is the supported Ubuntu release a URL names by its number or, as a path
+// segment, its codename (.../noble/casper/vmlinuz).
+func ubuntuRelease(url string) (OSInfo, bool) {
+	m := reUbuntuRelease.FindStringSubmatch(url)
+	for _, o := range OSes {
+		if o.Distro != "ubuntu" {
+			continue
+		}
+		if m != nil && m[1] == o.Version || strings.Contains(url, "/"+o.Codename+"/") {
+			return o, true
+		}
+	}
+	return OSInfo{}, false
+}
+
+// defaultNote is " (the default)" when os is not set.
+func defaultNote(os string) string {
+	if os == "" {
+		return " (the default)"
+	}
+	return ""
 }
 
 // reKernelArg is one extra kernel parameter: no spaces, quotes or characters a boot loader or
@@ -829,7 +893,7 @@ var reKernelArg = regexp.MustCompile(`^[A-Za-z0-9_.,:/=+@%-]{1,256}$`)
 // netboot checks the network-install fields (installer.answers_url and what it needs).
 func (v *validator) netboot() {
 	in := v.c.Installer
-	os, _ := LookupOS(v.c.OS)
+	os, known := LookupOS(orDefault(v.c.OS, DefaultOS))
 	for _, f := range []struct{ key, value string }{
 		{"answers_url", in.AnswersURL}, {"kernel_url", in.KernelURL}, {"initrd_url", in.InitrdURL}, {"iso_url", in.ISOURL},
 	} {
@@ -907,11 +971,15 @@ func (v *validator) netboot() {
 		if strings.HasPrefix(in.ISOURL, "https://") {
 			v.warnf("installer.iso_url", "casper downloads the ISO with the initramfs's busybox wget, which may not speak TLS: serve it over http:// (it holds no secrets)")
 		}
-	} else if in.ISOURL != "" {
+		for _, f := range []struct{ key, value string }{{"iso_url", in.ISOURL}, {"kernel_url", in.KernelURL}, {"initrd_url", in.InitrdURL}} {
+			if other, ok := ubuntuRelease(f.value); ok && other.ID != os.ID {
+				// Once: kernel, initrd and ISO come from one build, and one of them says which.
+				v.warnf("installer."+f.key, "installer.%s is of Ubuntu %s (%s), but os is %s%s: the installer would install another release than the seeds are rendered for; set os: %s, or use the %s live-server ISO and its kernel and initrd", f.key, other.Version, other.Codename, os.ID, defaultNote(v.c.OS), other.ID, os.Version)
+				break
+			}
+		}
+	} else if in.ISOURL != "" && known {
 		v.warnf("installer.iso_url", "installer.iso_url is only used by Ubuntu's live installer; %s boots the netboot kernel and initrd", os.ID)
-	}
-	if len(v.c.Admin.SSHAuthorizedKeys) == 0 {
-		v.warnf("installer.answers_url", "admin.ssh_authorized_keys is empty: a machine installed from these answers has no password login and no platform to give it a key, so nobody can log in to it")
 	}
 	for i, n := range v.c.Nodes {
 		if n.MAC == "" {

@@ -30,7 +30,7 @@ const (
 )
 
 // Version is set at build time with -ldflags "-X github.com/mesosimg/mesosimg/internal/cli.Version=…".
-var Version = "0.1.0-dev"
+var Version = devVersion
 
 //go:embed starter.yaml
 var starter []byte
@@ -38,27 +38,14 @@ var starter []byte
 // Starter returns the commented starter description `mesosimg init` writes.
 func Starter() []byte { return append([]byte(nil), starter...) }
 
-const usage = `mesosimg renders, from one cluster description, everything each node of an
-Apache Mesos cluster (ZooKeeper, masters, agents, Marathon) needs to configure
-itself at first boot: cloud-init user-data, meta-data and network-config.
-
-Usage:
-  mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE]
-  mesosimg validate CLUSTER.yaml [--strict] [--secrets FILE]
-  mesosimg init [FILE] [--force]      write a commented starter description (default cluster.yaml; - for stdout)
-  mesosimg version
-
-CLUSTER.yaml may be - for standard input. Credentials are generated on the first render into
-CLUSTER.secrets.yaml (mode 0600) beside the description and reused by every later render. Errors are printed as FILE:LINE:COLUMN: message.
-Exit status: 0 ok, 1 invalid description or failed render (DIR untouched), 2 usage error.
-`
-
 // Env is what a command may touch.
 type Env struct {
 	Stdin          io.Reader
 	Stdout, Stderr io.Writer
 	// Getenv reads environment variables (SOURCE_DATE_EPOCH).
 	Getenv func(string) string
+	// flagSink, when set, receives each flag set a command makes (see flagsOf).
+	flagSink func(*pflag.FlagSet)
 }
 
 // Run runs mesosimg with args (without the program name) and returns the exit status.
@@ -67,7 +54,7 @@ func Run(args []string, env Env) int {
 		env.Getenv = os.Getenv
 	}
 	if len(args) == 0 {
-		fmt.Fprint(env.Stderr, usage)
+		fmt.Fprint(env.Stderr, topUsage())
 		return ExitUsage
 	}
 	switch args[0] {
@@ -78,13 +65,13 @@ func Run(args []string, env Env) int {
 	case "init":
 		return runInit(args[1:], env)
 	case "version", "--version":
-		fmt.Fprintf(env.Stdout, "mesosimg %s (description format version 1)\n", Version)
-		return ExitOK
+		return runVersion(args[1:], env)
+	case "completion":
+		return runCompletion(args[1:], env)
 	case "help", "-h", "--help":
-		fmt.Fprint(env.Stdout, usage)
-		return ExitOK
+		return runHelp(args[1:], env)
 	default:
-		fmt.Fprintf(env.Stderr, "mesosimg: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(env.Stderr, "mesosimg: unknown command %q%s; commands: %s (mesosimg help shows what each does)\n", args[0], didYouMean(args[0], commandList()), commandNames())
 		return ExitUsage
 	}
 }
@@ -93,8 +80,9 @@ func newFlags(name string, env Env) *pflag.FlagSet {
 	fs := pflag.NewFlagSet(name, pflag.ContinueOnError)
 	fs.SetOutput(env.Stderr)
 	fs.SetInterspersed(true)
-	fs.Usage = func() {
-		fmt.Fprintf(env.Stderr, "usage of mesosimg %s:\n%s", name, fs.FlagUsages())
+	fs.Usage = func() {} // parse prints the help (--help) or a short usage (errors) itself
+	if env.flagSink != nil {
+		env.flagSink(fs)
 	}
 	return fs
 }
@@ -102,18 +90,20 @@ func newFlags(name string, env Env) *pflag.FlagSet {
 // parse parses flags and wants exactly n positional arguments (or at most n when optional).
 // When it returns ok=false, code is the exit status: 0 after --help, 2 for a usage error.
 func parse(fs *pflag.FlagSet, args []string, n int, optional bool, env Env) (rest []string, code int, ok bool) {
+	c, _ := lookup(fs.Name())
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
+			writeHelp(env.Stdout, c, fs)
 			return nil, ExitOK, false
 		}
 		fmt.Fprintf(env.Stderr, "mesosimg %s: %v\n", fs.Name(), err)
-		fs.Usage()
+		shortUsage(env.Stderr, c)
 		return nil, ExitUsage, false
 	}
 	rest = fs.Args()
-	if len(rest) > n || (!optional && len(rest) < n) {
-		fmt.Fprintf(env.Stderr, "mesosimg %s: expected %d argument(s), got %d: %s\n", fs.Name(), n, len(rest), strings.Join(rest, " "))
-		fs.Usage()
+	if msg := argCountError(c, rest, n, optional); msg != "" {
+		fmt.Fprintf(env.Stderr, "mesosimg %s: %s\n", fs.Name(), msg)
+		shortUsage(env.Stderr, c)
 		return nil, ExitUsage, false
 	}
 	return rest, ExitOK, true
@@ -147,7 +137,8 @@ func load(arg string, strict bool, env Env) *loaded {
 			rep.Entries[i].Severity = report.Error
 		}
 	}
-	fmt.Fprint(env.Stderr, rep.Format(src.Name))
+	// Each finding on one line as FILE:LINE:COLUMN: message; a syntax error followed by its source lines.
+	fmt.Fprint(env.Stderr, rep.FormatSource(src.Name, src.Data))
 	if rep.HasErrors() {
 		return nil
 	}
@@ -250,7 +241,7 @@ func runRender(args []string, env Env) int {
 	}
 	if *out == "" {
 		fmt.Fprintln(env.Stderr, "mesosimg render: missing -o DIR (the output directory)")
-		fs.Usage()
+		shortUsage(env.Stderr, cmdRender())
 		return ExitUsage
 	}
 	opts := generator.Options{}
@@ -278,6 +269,8 @@ func runRender(args []string, env Env) int {
 		return ExitInvalid
 	}
 	opts.Secrets = bundle
+	opts.Description = l.src.Data // manifest.json records its sha256
+	opts.Version = Version
 	dir, err := output.Begin(*out, *force)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)

@@ -239,6 +239,11 @@ func TestInit(t *testing.T) {
 	if r := run(t, "", "init", "-"); r.code != 0 || !strings.Contains(r.stdout, "cluster: MyCluster") {
 		t.Errorf("init -: %+v", r)
 	}
+	// Editors (yaml-language-server) find the schema from the first line (docs/editor.md).
+	schemaLine := "# yaml-language-server: $schema=https://raw.githubusercontent.com/mesosimg/mesosimg/main/docs/cluster.schema.json\n"
+	if r := run(t, "", "init", "-"); !strings.HasPrefix(r.stdout, schemaLine) {
+		t.Errorf("init's first line is not %q: %.120q", schemaLine, r.stdout)
+	}
 }
 
 // TestBinaryExitCodes runs the real binary, as users and scripts do.

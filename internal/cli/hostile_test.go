@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/mesosimg/mesosimg/internal/cli"
 )
@@ -134,9 +137,12 @@ func TestHostileDescriptionFiles(t *testing.T) {
 	}
 }
 
+// reExcerpt is a line of a syntax error's excerpt: the gutter (a line number, … or nothing) and " | ".
+var reExcerpt = regexp.MustCompile(`^ +([0-9]+|…)? \|( |$)`)
+
 // TestHostileCorpusThroughTheCLI validates every description of testdata/hostile with the
 // command: each exits 0 or 1 (never 2 or a crash) within the deadline, and every error line
-// is FILE:LINE:COLUMN: message with the line inside the file.
+// is FILE:LINE:COLUMN: message with the line inside the file, or a short excerpt line under it.
 func TestHostileCorpusThroughTheCLI(t *testing.T) {
 	paths, _ := filepath.Glob("../../testdata/hostile/*.yaml")
 	if len(paths) == 0 {
@@ -151,6 +157,12 @@ func TestHostileCorpusThroughTheCLI(t *testing.T) {
 		}
 		for _, l := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
 			if l == "" {
+				continue
+			}
+			if strings.HasPrefix(l, " ") { // a syntax error's excerpt: " 12 | source" or "    | ^"
+				if !reExcerpt.MatchString(l) || utf8.RuneCountInString(l) > 160 || strings.ContainsFunc(l, unicode.IsControl) {
+					t.Errorf("validate %s: not an excerpt line of at most 160 printable characters: %.200q", path, l)
+				}
 				continue
 			}
 			rest, ok := strings.CutPrefix(l, path+":")

@@ -17,7 +17,9 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"go.yaml.in/yaml/v3"
 )
 
 // SchemaPath is where Debian's cloud-init package ships its cloud-config schema.
@@ -167,10 +169,50 @@ print(json.dumps(yaml.safe_load(open(sys.argv[1])), sort_keys=True))`
 	return v
 }
 
+// PyYAMLReadsAsWritten checks that PyYAML (YAML 1.1, cloud-init's parser) reads the YAML file
+// at path (whose text is data) as the same data yaml.v3 (YAML 1.2, which wrote it) reads: no
+// "0644" read as 420, no yes/on read as true, no 1.10 read as 1.1. It returns PyYAML's reading.
+func PyYAMLReadsAsWritten(t testing.TB, path string, data []byte) any {
+	t.Helper()
+	byPy := PyYAML(t, path)
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatalf("yaml.v3 cannot read %s: %v", path, err)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var byGo any
+	json.Unmarshal(j, &byGo)
+	if diff := cmp.Diff(byGo, byPy); diff != "" {
+		t.Errorf("%s: PyYAML reads something else than was written (-yaml.v3 +PyYAML):\n%s", path, diff)
+	}
+	return byPy
+}
+
 // NetConvert renders network-config with cloud-init's own renderer for distro
 // (debian → ENI, ubuntu → netplan) and returns the rendered files' text.
 // macs maps interface names to MAC addresses, as the machine would report them.
 func NetConvert(t testing.TB, path, distro string, macs map[string]string) string {
+	t.Helper()
+	files := NetConvertFiles(t, path, distro, macs)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, n := range names {
+		b.WriteString(files[n])
+	}
+	return b.String()
+}
+
+// NetConvertFiles is NetConvert keeping the files apart: it returns each file cloud-init's
+// renderer writes (etc/network/interfaces.d/50-cloud-init, etc/udev/rules.d/70-persistent-net.rules,
+// etc/netplan/50-cloud-init.yaml, …) by its path, slash-separated, relative to the root.
+func NetConvertFiles(t testing.TB, path, distro string, macs map[string]string) map[string]string {
 	t.Helper()
 	Need(t, "cloud-init")
 	dir := t.TempDir()
@@ -188,25 +230,51 @@ func NetConvert(t testing.TB, path, distro string, macs map[string]string) strin
 	if err != nil {
 		t.Fatalf("cloud-init %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
-	var b strings.Builder
+	files := map[string]string{}
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err == nil && info.Mode().IsRegular() {
 			data, _ := os.ReadFile(p)
-			b.Write(data)
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)] = string(data)
 		}
 		return nil
 	})
-	return b.String()
+	return files
 }
 
-// ShellCheck runs shellcheck on a script file.
+// ShellCheck runs shellcheck on a script file as the shell its #! line names: a #!/bin/sh
+// script (run by dash, or by the installers' busybox ash) is checked as POSIX sh, so a bashism
+// in it fails; a #!/bin/bash one as bash. A script without a #! line fails the test.
 func ShellCheck(t testing.TB, path string) {
 	t.Helper()
 	Need(t, "shellcheck")
-	out, err := exec.Command("shellcheck", "--shell=bash", "--severity=warning", path).CombinedOutput()
+	shell, err := ScriptShell(path)
 	if err != nil {
-		t.Errorf("shellcheck %s: %v\n%s", path, err, out)
+		t.Errorf("shellcheck %s: %v", path, err)
+		return
 	}
+	out, err := exec.Command("shellcheck", "--shell="+shell, "--severity=warning", path).CombinedOutput()
+	if err != nil {
+		t.Errorf("shellcheck --shell=%s %s: %v\n%s", shell, path, err, out)
+	}
+}
+
+// reShebang reads the interpreter of a #! line: #!/bin/sh, #!/usr/bin/env bash, #!/bin/bash -e.
+var reShebang = regexp.MustCompile(`^#!\s*(?:/usr/bin/env\s+)?(?:\S*/)?(sh|bash|dash|ksh)(?:\s|$)`)
+
+// ScriptShell returns the shell a script's #! line names, as shellcheck calls it (sh, bash,
+// dash or ksh).
+func ScriptShell(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	first, _, _ := strings.Cut(string(data), "\n")
+	m := reShebang.FindStringSubmatch(first)
+	if m == nil {
+		return "", fmt.Errorf("no #! line naming sh, bash, dash or ksh (first line %.60q)", first)
+	}
+	return m[1], nil
 }
 
 // seedFiles are the files every NoCloud seed holds.
