@@ -26,20 +26,7 @@ func ManifestReference(src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	structs, docs := map[string]*ast.StructType{}, map[string]string{}
-	for _, decl := range f.Decls {
-		gd, ok := decl.(*ast.GenDecl)
-		if !ok || gd.Tok != token.TYPE {
-			continue
-		}
-		for _, spec := range gd.Specs {
-			ts := spec.(*ast.TypeSpec)
-			if st, ok := ts.Type.(*ast.StructType); ok {
-				structs[ts.Name.Name] = st
-				docs[ts.Name.Name] = strings.TrimSpace(gd.Doc.Text())
-			}
-		}
-	}
+	structs, docs := collectTypes(f)
 	if structs[ManifestRoot] == nil {
 		return nil, fmt.Errorf("no struct type %s", ManifestRoot)
 	}
