@@ -19,6 +19,8 @@
 #                          (default: mesos-master and mesos-agent missing, marathon failed as docker is missing)
 #   E2E_ALLOW=REGEX        other cloud-init / systemd errors expected here (default: none; nothing of mesosimg's own)
 #   E2E_VM_MEM=1024        MiB per VM
+#   E2E_IMPOSTOR=N         boot a 4th VM (another MAC) with node N's seed at the same time: it must refuse
+#                          the seed and start nothing (default the second node; "none" skips it)
 #   E2E_DISK_SEED_NODE=N   the node installed "bare metal": its preseed late_command writes the NoCloud
 #                          seed onto its disk (in an installer-like VM) and it boots with no seed device;
 #                          default the last node; "none" boots every node from seed.iso
@@ -174,6 +176,19 @@ for line in "${NODES[@]}"; do
   ip -n "$NS" tuntap add dev "tap$i" mode tap || die "cannot create tap$i in $NS (/dev/net/tun usable?)"
   ip -n "$NS" link set "tap$i" master br0 up
 done
+# The impostor: another machine (another MAC) that an operator booted with a node's seed.
+read -r second _ <<<"${NODES[1]:-}"
+IMPOSTOR_OF=${E2E_IMPOSTOR:-${second:-none}}
+[ "$IMPOSTOR_OF" = none ] && IMPOSTOR_OF=
+IMPOSTOR_MAC=52:54:00:77:00:99
+if [ -n "$IMPOSTOR_OF" ]; then
+  printf '%s\n' "${NODES[@]}" | awk -v n="$IMPOSTOR_OF" '$1 == n && $3 != "-" { f = 1 } END { exit !f }' \
+    || die "E2E_IMPOSTOR=$IMPOSTOR_OF: not a node of the description with a mac (the seed check needs one)"
+  i=$((i + 1))
+  ip -n "$NS" tuntap add dev "tap$i" mode tap || die "cannot create tap$i in $NS"
+  ip -n "$NS" link set "tap$i" master br0 up
+  IMPOSTOR_TAP=tap$i
+fi
 say "netns $NS: br0 $BR_ADDR, tap1..tap$i"
 
 # ---------------------------------------------------------------- 4. boot
@@ -244,7 +259,23 @@ for line in "${NODES[@]}"; do
     >"$WORK/logs/$n.qemu.log" 2>&1 &
   QPID[$n]=$!
 done
-say "booted ${#NODES[@]} VMs (TCG${DISK_NODE:+; $DISK_NODE with no seed device}), waiting up to ${BOOT_TIMEOUT}s for cloud-init, the readiness line and the probe"
+if [ -n "$IMPOSTOR_OF" ]; then
+  qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.raw" "$WORK/vm/impostor.qcow2"
+  : >"$WORK/logs/impostor.console.log"
+  ip netns exec "$NS" qemu-system-x86_64 -name impostor -machine pc -accel tcg,thread=multi -cpu max -smp 1 -m "$MEM" \
+    -nodefaults -no-user-config -display none -no-reboot \
+    -kernel "$IMG/vmlinuz" -initrd "$IMG/initrd.img" -append "$append" \
+    -drive "file=$WORK/vm/impostor.qcow2,if=virtio,format=qcow2" \
+    -drive "file=$OUT/nodes/$IMPOSTOR_OF/seed.iso,if=ide,media=cdrom,readonly=on,format=raw" \
+    -netdev "tap,id=n0,ifname=$IMPOSTOR_TAP,script=no,downscript=no" -device "virtio-net-pci,netdev=n0,mac=$IMPOSTOR_MAC" \
+    -device virtio-rng-pci \
+    -serial "file:$WORK/logs/impostor.console.log" \
+    -qmp "unix:$WORK/vm/impostor.qmp,server=on,wait=off" \
+    >"$WORK/logs/impostor.qemu.log" 2>&1 &
+  QPID[impostor]=$!
+fi
+imp=""; [ -n "$IMPOSTOR_OF" ] && imp=" and an impostor (MAC $IMPOSTOR_MAC) with the seed of $IMPOSTOR_OF"
+say "booted ${#NODES[@]} VMs (TCG${DISK_NODE:+; $DISK_NODE with no seed device})$imp, waiting up to ${BOOT_TIMEOUT}s for cloud-init, the readiness line and the probe"
 
 console() { tr -d '\r' <"$WORK/logs/$1.console.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 tail_of() { console "$1" | tail -n "${2:-40}"; }
@@ -374,7 +405,8 @@ for line in "${NODES[@]}"; do
   got=$(ip -n "$NS" neigh show "$ip" | awk '$0 !~ /FAILED|INCOMPLETE/ { for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i + 1) }')
   if [ "${got,,}" = "${mac,,}" ]; then ok "$n: $ip answers ARP from the namespace with the node's MAC $got"
   else fail "$n: $ip does not answer ARP with MAC $mac (got '${got:-nothing}')" "$(ip -n "$NS" neigh show)"; fi
-  if grep -q 'nftables' "$OUT/nodes/$n/user-data"; then
+  # user-data over EC2's 16 KB is written gzip-compressed: zcat -f reads either form.
+  if zcat -f "$OUT/nodes/$n/user-data" | grep -q 'nftables'; then
     if [ $open = no ]; then ok "$n: firewall: ZooKeeper's 2181 is closed to ${BR_ADDR%/*}, which is not a cluster node"
     else fail "$n: the render writes an nftables firewall, yet 2181 accepts connections from ${BR_ADDR%/*} (not a cluster node)"; fi
     if [ "$ADMIN" = yes ]; then
@@ -427,6 +459,22 @@ for line in "${NODES[@]}"; do
   if [ ${#missing[@]} = 0 ]; then ok "ZooKeeper: $n read the znodes written on every other node"
   else fail "ZooKeeper: $n did not read the znode(s) written on ${missing[*]}" "$(grep -E "e2e-probe: " <<<"$c")"; fi
 done
+# The impostor: refuses the seed on its console, never reports as the node, and (checked on its disk
+# below) leaves the node's services disabled.
+T_IMPOSTOR=-
+if [ -n "$IMPOSTOR_OF" ]; then
+  want="mesosimg: refusing seed of $IMPOSTOR_OF on a machine with MAC $IMPOSTOR_MAC"
+  until grep -qF "$want" <(console impostor) || [ "$(date +%s)" -ge "$deadline" ] || ! kill -0 "${QPID[impostor]}" 2>/dev/null; do sleep 3; done
+  if grep -qF "$want" <(console impostor); then
+    T_IMPOSTOR=$(grep -m1 -F "$want" <(console impostor) | grep -oE '^\[ *[0-9]+' | tr -dc 0-9)
+    ok "impostor (MAC $IMPOSTOR_MAC, $IMPOSTOR_OF's seed): refused it ${T_IMPOSTOR:+${T_IMPOSTOR}s after power-on}: $(grep -m1 -oF "$want" <(console impostor))…"
+  else
+    fail "impostor (MAC $IMPOSTOR_MAC) with $IMPOSTOR_OF's seed did not refuse it within ${BOOT_TIMEOUT}s" "$(tail_of impostor)"
+  fi
+  if l=$(grep -E "mesosimg: $IMPOSTOR_OF [a-z-]+=" <(console impostor)) && [ -n "$l" ]; then
+    fail "impostor reported readiness as $IMPOSTOR_OF" "$l"
+  fi
+fi
 T_CHECKS_DONE=$(since "$T_BOOT")
 
 # ---------------------------------------------------------------- 7. power off (ACPI), read the disks
@@ -443,12 +491,13 @@ for cmd in ("qmp_capabilities", sys.argv[2]):
 EOF
 }
 t=$(date +%s)
-for line in "${NODES[@]}"; do
-  read -r n _ <<<"$line"
+VMS=()
+for line in "${NODES[@]}"; do read -r n _ <<<"$line"; VMS+=("$n"); done
+[ -n "$IMPOSTOR_OF" ] && VMS+=(impostor)
+for n in "${VMS[@]}"; do
   kill -0 "${QPID[$n]}" 2>/dev/null && { qmp "$WORK/vm/$n.qmp" system_powerdown || say "$n: QMP system_powerdown failed"; }
 done
-for line in "${NODES[@]}"; do
-  read -r n _ <<<"$line"
+for n in "${VMS[@]}"; do
   while kill -0 "${QPID[$n]}" 2>/dev/null && [ "$(since "$t")" -lt 180 ]; do sleep 2; done
   if kill -0 "${QPID[$n]}" 2>/dev/null; then
     fail "$n: did not power off within 180s of the ACPI power button; stopping it hard" "$(tail_of "$n" 15)"
@@ -474,11 +523,24 @@ for line in "${NODES[@]}"; do
   fi
   rm -f "$WORK/vm/$n.raw"
 done
+if [ -n "$IMPOSTOR_OF" ] && [ -f "$WORK/vm/impostor.qcow2" ]; then
+  qemu-img convert -O raw "$WORK/vm/impostor.qcow2" "$WORK/vm/impostor.raw"
+  r=$(debugfs -R "cat /var/lib/mesosimg/readiness" "$WORK/vm/impostor.raw" 2>/dev/null || true)
+  if [[ $r == "$IMPOSTOR_OF refused: seed for "*" on MAC $IMPOSTOR_MAC"* ]]; then ok "impostor's disk: /var/lib/mesosimg/readiness: $r"
+  else fail "impostor's disk: /var/lib/mesosimg/readiness is '${r:-missing}', not '$IMPOSTOR_OF refused: …'"; fi
+  for u in zookeeper mesos-master mesos-agent marathon; do
+    if debugfs -R "stat /etc/systemd/system/multi-user.target.wants/$u.service" "$WORK/vm/impostor.raw" 2>/dev/null | grep -q 'Type:'; then
+      fail "impostor's disk: $u.service is enabled: it would start as $IMPOSTOR_OF on the next boot"
+    fi
+  done
+  ok "impostor's disk: none of zookeeper, mesos-master, mesos-agent, marathon is enabled"
+  rm -f "$WORK/vm/impostor.raw"
+fi
 T_DISK=$(since "$t")
 
 # ---------------------------------------------------------------- summary
 secs() { case "$1" in '') echo '-' ;; dead) echo dead ;; *) echo "${1}s" ;; esac; }
-say "timings: image ${T_IMAGE}s; install last mile ${T_INSTALL}s; power-on to ready:$(for line in "${NODES[@]}"; do read -r n _ <<<"$line"; printf ' %s %s (cloud-init finished %s, probe %s)' "$n" "$(secs "${T_READY[$n]:-}")" "$(secs "${T_FIN[$n]:-}")" "$(secs "${T_PROBE[$n]:-}")"; done); checks done at ${T_CHECKS_DONE}s; poweroff ${T_POWEROFF}s; disk checks ${T_DISK}s; total $(since "$T0")s"
+say "timings: image ${T_IMAGE}s; install last mile ${T_INSTALL}s; power-on to ready:$(for line in "${NODES[@]}"; do read -r n _ <<<"$line"; printf ' %s %s (cloud-init finished %s, probe %s)' "$n" "$(secs "${T_READY[$n]:-}")" "$(secs "${T_FIN[$n]:-}")" "$(secs "${T_PROBE[$n]:-}")"; done); impostor refused at ${T_IMPOSTOR}s; checks done at ${T_CHECKS_DONE}s; poweroff ${T_POWEROFF}s; disk checks ${T_DISK}s; total $(since "$T0")s"
 if [ ${#FAILS[@]} -gt 0 ]; then
   say "${#FAILS[@]} failure(s):"
   printf '  - %s\n' "${FAILS[@]}"

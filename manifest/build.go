@@ -222,8 +222,8 @@ func (m *Manifest) Marshal() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// Credentials are the fingerprints of every credential of a bundle, sorted by key (the
-// credential's key in the secrets file).
+// Credentials are the fingerprints of the credentials a bundle holds, sorted by key (the
+// credential's key in the secrets file); empty ones (a plan's unused credentials) are left out.
 func Credentials(b *secrets.Bundle) ([]Credential, error) {
 	out := []Credential{}
 	if b == nil {
@@ -232,7 +232,7 @@ func Credentials(b *secrets.Bundle) ([]Credential, error) {
 	v := reflect.ValueOf(b).Elem()
 	for i := 0; i < v.NumField(); i++ {
 		c, ok := v.Field(i).Interface().(secrets.Credential)
-		if !ok {
+		if !ok || c == (secrets.Credential{}) {
 			continue
 		}
 		key, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("yaml"), ",")

@@ -47,7 +47,7 @@ type Cluster struct {
 	Quorum int `json:"quorum"`
 	// ZK are the ZooKeeper URLs of Mesos and Marathon, without credentials.
 	ZK ZK `json:"zk"`
-	// Credentials are the fingerprints of the cluster's generated credentials, by key; a changed fingerprint is a rotated credential.
+	// Credentials are the fingerprints of the credentials the cluster uses (those its security switches that are on need; Marathon's only when a node runs it), by key; a changed fingerprint is a rotated credential, a new or missing key a credential taken into or out of use.
 	Credentials []Credential `json:"credentials"`
 	// TLS records the cluster's CA when security.tls is set; absent otherwise.
 	TLS *TLS `json:"tls,omitempty"`

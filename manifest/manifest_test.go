@@ -229,3 +229,23 @@ func TestModeAndDigestText(t *testing.T) {
 		t.Error("a digest of non-hex digits accepted")
 	}
 }
+
+// TestCredentialsLeaveOutUnused: a bundle's empty credentials (a plan's unused ones) get no
+// fingerprint; the others keep theirs.
+func TestCredentialsLeaveOutUnused(t *testing.T) {
+	b := secrets.Fixed().Only([]secrets.Key{secrets.KeyZooKeeperMesos, secrets.KeyMarathonHTTP})
+	creds, err := manifest.Credentials(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, _ := manifest.Credentials(secrets.Fixed())
+	var want []manifest.Credential
+	for _, c := range all {
+		if c.Key == "zookeeper_mesos" || c.Key == "marathon_http" {
+			want = append(want, c)
+		}
+	}
+	if !cmp.Equal(creds, want) || len(want) != 2 {
+		t.Errorf("credentials %+v; want %+v", creds, want)
+	}
+}

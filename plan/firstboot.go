@@ -78,6 +78,7 @@ func (p *Cluster) firstBoot(n *Node) string {
 		"TLSCert":         TLSCertPath,
 		"TLSKey":          TLSKeyPath,
 		"ZooKeeperConf":   "",
+		"MAC":             n.Network.MAC,
 	}
 	if n.Roles.ZooKeeper {
 		data["ZooKeeperConf"] = ZooKeeperConfDir

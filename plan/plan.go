@@ -42,7 +42,7 @@ type Cluster struct {
 	// (zk://u:p@h1:2181,h2:2181/marathon) when zookeeper_auth is on; Marathon 1.11's
 	// ZkUrlPattern accepts no other form (see internal/upstream).
 	ZKMarathonAuth string
-	// Secrets are the cluster's credentials.
+	// Secrets are the credentials the cluster uses (UsedCredentials); the others are empty.
 	Secrets *secrets.Bundle
 
 	setsOnce sync.Once
@@ -266,17 +266,24 @@ const (
 	AgentWorkDir = "/var/lib/mesos/agent"
 )
 
-// Build makes the plan of a valid, defaulted description with its credentials.
+// Build makes the plan of a valid, defaulted description from the credentials it uses (UsedCredentials).
+//
+// Those must be complete; any other credential of sec is ignored, and the plan holds none.
 func Build(c *v1.Cluster, sec *secrets.Bundle) (*Cluster, error) {
 	osInfo, ok := v1.LookupOS(c.OS)
 	if !ok {
 		return nil, fmt.Errorf("unknown os %q", c.OS)
 	}
-	if sec == nil {
-		return nil, fmt.Errorf("no credentials given for cluster %s", c.Cluster)
+	if sec != nil && sec.Cluster != "" && sec.Cluster != c.Cluster {
+		return nil, fmt.Errorf("the credentials given belong to cluster %q, not to %q", sec.Cluster, c.Cluster)
 	}
+	used := UsedCredentials(c)
+	if missing := sec.Missing(used); len(missing) > 0 {
+		return nil, fmt.Errorf("cluster %s needs the credentials %s, which were not given", c.Cluster, joinKeys(missing))
+	}
+	sec = sec.Only(used)
 	if rep := sec.Validate(); rep.HasErrors() {
-		return nil, fmt.Errorf("credentials: %s", rep.Errors()[0].Message)
+		return nil, fmt.Errorf("credentials: %s: %s", rep.Errors()[0].Path, rep.Errors()[0].Message)
 	}
 	p := &Cluster{Name: c.Cluster, OS: osInfo, Method: c.Install.Method, Description: c, Secrets: sec}
 	for _, n := range c.Nodes {
@@ -296,10 +303,21 @@ func Build(c *v1.Cluster, sec *secrets.Bundle) (*Cluster, error) {
 	p.ZKMesosAuth, p.ZKMarathonAuth = p.ZKMesos, p.ZKMarathon
 	if v1.On(c.Security.ZooKeeperAuth) {
 		p.ZKMesosAuth = zkURLWithCredential(p.ZooKeepers, "mesos", sec.ZooKeeperMesos)
-		p.ZKMarathonAuth = zkURLWithCredential(p.ZooKeepers, "marathon", sec.ZooKeeperMarathon)
+		if sec.ZooKeeperMarathon.Name != "" { // in use: a node runs Marathon
+			p.ZKMarathonAuth = zkURLWithCredential(p.ZooKeepers, "marathon", sec.ZooKeeperMarathon)
+		}
 	}
 	p.Quorum = Quorum(len(p.Masters))
 	return p, nil
+}
+
+// joinKeys lists credential keys for a message.
+func joinKeys(keys []secrets.Key) string {
+	s := make([]string, len(keys))
+	for i, k := range keys {
+		s[i] = string(k)
+	}
+	return strings.Join(s, ", ")
 }
 
 // NodeCount is the number of nodes.

@@ -9,7 +9,40 @@ import (
 	"strings"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/secrets"
 )
+
+// UsedCredentials lists, in the secrets file's order, the credentials a description uses.
+func UsedCredentials(c *v1.Cluster) []secrets.Key {
+	marathon := false
+	for _, n := range c.Nodes {
+		marathon = marathon || rolesOf(n).Marathon
+	}
+	use := map[secrets.Key]bool{}
+	s := c.Security
+	if v1.On(s.MesosAuthentication) {
+		// The masters' --credentials: the agents' principal, Marathon's (when a node runs it)
+		// and the operators' login, which the masters' HTTP authentication and the readiness
+		// probe of every master use.
+		use[secrets.KeyMesosAgent] = true
+		use[secrets.KeyMesosMarathon] = marathon
+		use[secrets.KeyMesosHTTP] = true
+	}
+	// MARATHON_HTTP_CREDENTIALS and the probe of Marathon's nodes.
+	use[secrets.KeyMarathonHTTP] = v1.On(s.MarathonHTTPAuth) && marathon
+	if v1.On(s.ZooKeeperAuth) {
+		// The zk URLs of the Mesos daemons and of Marathon.
+		use[secrets.KeyZooKeeperMesos] = true
+		use[secrets.KeyZooKeeperMarathon] = marathon
+	}
+	var out []secrets.Key
+	for _, k := range secrets.AllKeys() {
+		if use[k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
 
 // mesosCredential is one entry of Mesos's credentials JSON.
 type mesosCredential struct {
@@ -38,11 +71,14 @@ func (p *Cluster) credentialFiles(r Roles) []File {
 	s := p.Secrets
 	var out []File
 	if r.Master {
-		out = append(out, p.secretFile(CredentialsPath, marshalJSON(mesosCredentials{Credentials: []mesosCredential{
-			{Principal: s.MesosAgent.Name, Secret: s.MesosAgent.Secret},
-			{Principal: s.MesosMarathon.Name, Secret: s.MesosMarathon.Secret},
-			{Principal: s.MesosHTTP.Name, Secret: s.MesosHTTP.Secret},
-		}})))
+		// Every principal in use: Marathon's only when a node runs Marathon (see UsedCredentials).
+		var creds []mesosCredential
+		for _, c := range []secrets.Credential{s.MesosAgent, s.MesosMarathon, s.MesosHTTP} {
+			if c.Name != "" {
+				creds = append(creds, mesosCredential{Principal: c.Name, Secret: c.Secret})
+			}
+		}
+		out = append(out, p.secretFile(CredentialsPath, marshalJSON(mesosCredentials{Credentials: creds})))
 	}
 	if r.Agent {
 		out = append(out, p.secretFile(AgentCredentialPath, marshalJSON(mesosCredential{Principal: s.MesosAgent.Name, Secret: s.MesosAgent.Secret})))

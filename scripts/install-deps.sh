@@ -21,7 +21,8 @@ packages=(
   pxelinux syslinux-common  # lpxelinux.0 and ldlinux.c32: boot the rendered pxelinux.cfg/ files
   shellcheck          # first-boot scripts
   python3-yaml        # PyYAML, the parser cloud-init uses
-  cpio                # runs docs/bare-metal.md's preseed initrd recipe
+  cpio                # runs docs/bare-metal.md's preseed initrd recipe; unpacks the Debian installer's initrd
+  gcc                 # links mapdevfs's main to the Debian installer's own libdebian-installer (render/installer)
   zsh fish            # check the shell completion scripts (mesosimg completion zsh|fish)
   curl                # the first-boot readiness probes, run against fake Mesos/Marathon servers
   openssl             # s_server/s_client: libprocess TLS settings checked by real OpenSSL

@@ -1,14 +1,14 @@
 // Package secrets holds the credentials a cluster needs (Mesos principals,
 // Marathon's HTTP login, ZooKeeper digest users). They are generated once,
-// kept in a secrets file beside the description (mode 0600) and reused by
-// every later render, so credentials stay stable and output stays identical.
+// kept in a secrets file (mode 0600) that records the cluster it belongs to,
+// and reused by every later render of that cluster, so credentials stay
+// stable and output stays identical.
 package secrets
 
 import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"github.com/mesosimg/mesosimg/internal/yamlout"
 	"io"
 	"io/fs"
 	"os"
@@ -18,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mesosimg/mesosimg/internal/yamlout"
 	"github.com/mesosimg/mesosimg/report"
 	"github.com/mesosimg/mesosimg/yamlpos"
 )
@@ -30,21 +31,81 @@ type Credential struct {
 	Secret string `yaml:"secret"`
 }
 
-// Bundle is every credential of a cluster.
+// Bundle is the cluster a secrets file belongs to and its credentials (unused ones may be empty).
 type Bundle struct {
+	// Cluster is the name of the cluster (its description's cluster:) the credentials belong to.
+	Cluster string `yaml:"cluster,omitempty"`
 	// MesosAgent is the principal agents authenticate to masters with.
-	MesosAgent Credential `yaml:"mesos_agent"`
+	MesosAgent Credential `yaml:"mesos_agent,omitempty"`
 	// MesosMarathon is the principal Marathon registers with as a framework.
-	MesosMarathon Credential `yaml:"mesos_marathon"`
+	MesosMarathon Credential `yaml:"mesos_marathon,omitempty"`
 	// MarathonHTTP is the login of Marathon's API and UI.
-	MarathonHTTP Credential `yaml:"marathon_http"`
+	MarathonHTTP Credential `yaml:"marathon_http,omitempty"`
 	// ZooKeeperMesos is the ZooKeeper digest user owning /mesos.
-	ZooKeeperMesos Credential `yaml:"zookeeper_mesos"`
+	ZooKeeperMesos Credential `yaml:"zookeeper_mesos,omitempty"`
 	// ZooKeeperMarathon is the ZooKeeper digest user owning /marathon.
-	ZooKeeperMarathon Credential `yaml:"zookeeper_marathon"`
+	ZooKeeperMarathon Credential `yaml:"zookeeper_marathon,omitempty"`
 	// MesosHTTP is the operators' login of the Mesos masters' and agents' HTTP APIs
 	// (--http_credentials), also used by HTTP API frameworks such as mesos-execute.
-	MesosHTTP Credential `yaml:"mesos_http"`
+	MesosHTTP Credential `yaml:"mesos_http,omitempty"`
+}
+
+// Key names a credential by its key in the secrets file.
+type Key string
+
+// The keys of the credentials, as the secrets file spells them.
+const (
+	KeyMesosAgent        Key = "mesos_agent"
+	KeyMesosMarathon     Key = "mesos_marathon"
+	KeyMarathonHTTP      Key = "marathon_http"
+	KeyZooKeeperMesos    Key = "zookeeper_mesos"
+	KeyZooKeeperMarathon Key = "zookeeper_marathon"
+	KeyMesosHTTP         Key = "mesos_http"
+)
+
+// AllKeys lists every credential's key, in the order of the secrets file.
+func AllKeys() []Key {
+	return []Key{KeyMesosAgent, KeyMesosMarathon, KeyMarathonHTTP, KeyZooKeeperMesos, KeyZooKeeperMarathon, KeyMesosHTTP}
+}
+
+// Get returns the credential stored under k, nil for a key that names none.
+func (b *Bundle) Get(k Key) *Credential {
+	for i, key := range AllKeys() {
+		if key == k {
+			return b.all()[i]
+		}
+	}
+	return nil
+}
+
+// Only returns a copy of b that holds the credentials under keys and no other; b may be nil.
+func (b *Bundle) Only(keys []Key) *Bundle {
+	out := &Bundle{}
+	if b == nil {
+		return out
+	}
+	out.Cluster = b.Cluster
+	for _, k := range keys {
+		if c := b.Get(k); c != nil {
+			*out.Get(k) = *c
+		}
+	}
+	return out
+}
+
+// Missing lists the keys among keys whose credential lacks a name or a secret; b may be nil.
+func (b *Bundle) Missing(keys []Key) []Key {
+	var out []Key
+	for _, k := range keys {
+		if b == nil {
+			out = append(out, k)
+			continue
+		}
+		if c := b.Get(k); c == nil || c.Name == "" || c.Secret == "" {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // MaxFileSize is the largest secrets file read, in bytes.
@@ -79,18 +140,16 @@ func (b *Bundle) all() []*Credential {
 	return []*Credential{&b.MesosAgent, &b.MesosMarathon, &b.MarathonHTTP, &b.ZooKeeperMesos, &b.ZooKeeperMarathon, &b.MesosHTTP}
 }
 
-func keys() []string {
-	return []string{"mesos_agent", "mesos_marathon", "marathon_http", "zookeeper_mesos", "zookeeper_marathon", "mesos_http"}
-}
-
-// Fill gives every credential lacking a name or secret a default name and a
-// fresh random secret from r. It reports whether anything was added.
-func (b *Bundle) Fill(r io.Reader) (bool, error) {
+// Fill gives each credential under keys a default name and a random secret from r where it lacks one, reporting whether it added any.
+func (b *Bundle) Fill(r io.Reader, keys []Key) (bool, error) {
 	changed := false
-	def := defaults.all()
-	for i, c := range b.all() {
+	for _, k := range keys {
+		c, def := b.Get(k), defaults.Get(k)
+		if c == nil {
+			return false, fmt.Errorf("no credential is stored under %q", k)
+		}
 		if c.Name == "" {
-			c.Name = def[i].Name
+			c.Name = def.Name
 			changed = true
 		}
 		if c.Secret == "" {
@@ -135,7 +194,7 @@ func Fixed() *Bundle {
 func (b *Bundle) Validate() report.Report {
 	var rep report.Report
 	for i, c := range b.all() {
-		k := keys()[i]
+		k := string(AllKeys()[i])
 		if c.Name != "" && !reName.MatchString(c.Name) {
 			rep.Errorf(k+".name", "%q is not a valid name: use up to 32 lower-case letters, digits, '_' or '-', starting with a letter", c.Name)
 		}
@@ -147,8 +206,10 @@ func (b *Bundle) Validate() report.Report {
 }
 
 // header starts every secrets file.
-const header = "# mesosimg secrets: generated credentials of this cluster. Keep this file private (mode 0600)\n" +
-	"# and next to its description: every render reuses it, so credentials stay stable.\n" +
+const header = "# mesosimg secrets: generated credentials of the cluster named by cluster: below. Keep this\n" +
+	"# file private (mode 0600) and next to its description: every render reuses it, so credentials\n" +
+	"# stay stable; a render of another cluster refuses it. It holds the credentials the description's\n" +
+	"# security switches use (and keeps those of a switch turned off, for when it is turned on again).\n" +
 	"# Delete an entry to have it generated anew on the next render (then re-render every node).\n"
 
 // Marshal writes the bundle as YAML with a header.
@@ -160,8 +221,11 @@ func (b *Bundle) Marshal() ([]byte, error) {
 	return append([]byte(header), data...), nil
 }
 
-// Parse reads a secrets file's text; the report holds positioned findings.
-func Parse(data []byte) (*Bundle, report.Report) {
+// Parse reads a secrets file's text for the named cluster into a bundle and positioned findings.
+//
+// A file of another cluster is an error at its cluster: key; a file naming none (written by a
+// mesosimg before that key, which a render adopts) gives a warning.
+func Parse(data []byte, cluster string) (*Bundle, report.Report) {
 	var rep report.Report
 	if len(data) > MaxFileSize {
 		rep.Add(report.Entry{Pos: report.Pos{Line: 1, Column: 1}, Message: fmt.Sprintf("secrets file is %d bytes; the limit is %d", len(data), MaxFileSize)})
@@ -169,6 +233,11 @@ func Parse(data []byte) (*Bundle, report.Report) {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
+		// Never quoted (report.Entry.Quote): the source lines may hold secrets.
+		if se, ok := yamlpos.Syntax(data); ok {
+			rep.Add(report.Entry{Pos: se.Pos, Message: "invalid YAML: " + se.Message})
+			return nil, rep
+		}
 		line := 1
 		if m := reYAMLLine.FindStringSubmatch(err.Error()); m != nil {
 			fmt.Sscan(m[1], &line)
@@ -177,20 +246,42 @@ func Parse(data []byte) (*Bundle, report.Report) {
 		return nil, rep
 	}
 	b := &Bundle{}
-	if len(doc.Content) == 0 {
-		return b, rep
+	start := report.Pos{Line: 1, Column: 1}
+	if len(doc.Content) > 0 {
+		root := doc.Content[0]
+		start = report.Pos{Line: root.Line, Column: root.Column}
+		pos, drep := yamlpos.Decode(root, b)
+		rep.Merge(drep)
+		rep.Merge(b.Validate())
+		rep.Merge(b.checkCluster(cluster))
+		rep.Correlate(func(path string) (report.Pos, bool) {
+			if path == "" {
+				return start, true
+			}
+			return pos.Lookup(path)
+		})
+	} else {
+		rep.Merge(b.checkCluster(cluster))
+		rep.Correlate(func(string) (report.Pos, bool) { return start, true })
 	}
-	pos, drep := yamlpos.Decode(doc.Content[0], b)
-	rep.Merge(drep)
-	v := b.Validate()
-	rep.Merge(v)
-	rep.Correlate(pos.Lookup)
 	rep.Sort()
 	return b, rep
 }
 
-// Load reads the secrets file at path; a missing file gives an empty bundle and exists=false.
-func Load(path string) (b *Bundle, exists bool, rep report.Report, err error) {
+// checkCluster refuses credentials of another cluster and warns about a file that names none.
+func (b *Bundle) checkCluster(cluster string) report.Report {
+	var rep report.Report
+	switch {
+	case b.Cluster == "":
+		rep.Warnf("", "no cluster: key (a file of an older mesosimg): render adopts these credentials for cluster %q and records cluster: %s in the file (--strict refuses: add that line yourself); if they belong to another cluster, give %s its own file with --secrets FILE or security.secrets_file", cluster, cluster, cluster)
+	case b.Cluster != cluster:
+		rep.Errorf("cluster", "these credentials belong to cluster %s, not to %q (the description's cluster:): give %s its own file with --secrets FILE or security.secrets_file (a missing file is created on the first render); to share them on purpose, copy this file and set cluster: %s in the copy", yamlpos.Quote(b.Cluster), cluster, cluster, cluster)
+	}
+	return rep
+}
+
+// Load reads the secrets file at path for the named cluster (see Parse); a missing one is empty, exists=false.
+func Load(path, cluster string) (b *Bundle, exists bool, rep report.Report, err error) {
 	info, err := os.Lstat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &Bundle{}, false, rep, nil
@@ -208,7 +299,7 @@ func Load(path string) (b *Bundle, exists bool, rep report.Report, err error) {
 	if err != nil {
 		return nil, true, rep, err
 	}
-	b, rep = Parse(data)
+	b, rep = Parse(data, cluster)
 	return b, true, rep, nil
 }
 

@@ -47,7 +47,7 @@ type Network struct {
 	DNS []string `yaml:"dns"`
 	// Search lists DNS search domains; default the domain, when set.
 	Search []string `yaml:"search"`
-	// Interface is the NIC name carrying the node address (see README: network-config).
+	// Interface is the NIC name carrying the node address (see docs/describing-a-cluster.md: which NIC gets the address).
 	Interface string `yaml:"interface"`
 	// EtcHosts says which nodes every /etc/hosts lists: all, control-plane (the node itself
 	// and every zookeeper, master and marathon node) or auto (default: all up to 256 nodes,
@@ -232,8 +232,9 @@ type Security struct {
 	AdminCIDRs []string `yaml:"admin_cidrs"`
 	// TaskCIDRs may reach task ports (31000-32000) on agents; default the nodes and admin_cidrs.
 	TaskCIDRs []string `yaml:"task_cidrs"`
-	// SecretsFile holds the generated credentials (0600), created on the first render and reused;
-	// default <description name>.secrets.yaml beside the description.
+	// SecretsFile holds the generated credentials (0600) of this cluster, created on the first render
+	// and reused; relative to the description (to the working directory for standard input); default
+	// <description name>.secrets.yaml beside the description, none for standard input (--secrets then).
 	SecretsFile string `yaml:"secrets_file"`
 	// TLS, when given, makes every Mesos daemon and Marathon's Mesos client speak TLS (LIBPROCESS_SSL_*).
 	TLS *TLS `yaml:"tls"`

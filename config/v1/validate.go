@@ -857,8 +857,71 @@ func (v *validator) installer() {
 		}
 		v.warnf(path, "admin.ssh_authorized_keys is empty: a machine installed from the installer answers (preseed.cfg, autoinstall.yaml) has no password login and no platform to give it a key, so nobody can log in to it; add the public keys you log in with")
 	}
+	v.installerTargets()
 	v.netboot()
 }
+
+// rePartLink is a by-id/by-path link to a partition (udev's "-part%n" links).
+var rePartLink = regexp.MustCompile(`^/dev/disk/by-(id|path)/.*-part[0-9]+$`)
+
+// installerTargets checks what the installers themselves would refuse or misread: the disk,
+// the admin user name (user-setup on debian-12, subiquity on Ubuntu). A description with an
+// installer: section is meant for bare metal, so these are errors there; without one the
+// answers are still rendered (format installer), so they are warnings. Sources:
+// docs/upstream-installers.md.
+func (v *validator) installerTargets() {
+	in := v.c.Installer
+	os, known := LookupOS(orDefault(v.c.OS, DefaultOS))
+	if !known {
+		return
+	}
+	bareMetal := !reflect.ValueOf(in).IsZero()
+	finding := v.warnf
+	if bareMetal {
+		finding = v.errorf
+	}
+	if rePartLink.MatchString(in.Disk) {
+		v.errorf("installer.disk", "%q is a partition: name the whole disk (the link without -partN), e.g. %s", in.Disk, strings.TrimSuffix(in.Disk, in.Disk[strings.LastIndex(in.Disk, "-part"):]))
+	}
+	// The Debian installer's switch for private-CA HTTPS: nothing on Ubuntu reads it.
+	for i, a := range in.KernelArgs {
+		if strings.HasPrefix(a, "debian-installer/allow_unauthenticated_ssl=") && os.Distro != "debian" {
+			v.warnf(report.Index("installer.kernel_args", i), "only the Debian installer reads debian-installer/allow_unauthenticated_ssl; %s's live system verifies https:// answers against its CA bundle: serve them with a publicly trusted certificate, or over http:// on an isolated provisioning network", os.ID)
+		}
+	}
+	// Names admin() refuses already are not reported twice.
+	if u := v.c.Admin.User; u != "" && reUser.MatchString(u) && !reservedUsers[u] {
+		path := "admin.user"
+		switch {
+		case os.Distro == "debian" && !reInstallerUserDebian.MatchString(u):
+			finding(path, "%q is refused by the Debian installer (user-setup accepts only a lower-case letter followed by lower-case letters, digits and '-', no '_'): its preseed would stop at the user name question; choose e.g. %s", u, DefaultAdminUser)
+		case installerReservedUsers[u]:
+			installer := map[string]string{"debian": "the Debian installer's user-setup", "ubuntu": "subiquity"}[os.Distro]
+			finding(path, "%q is a reserved system name for %s (its reserved-usernames list: an existing group or account): the installed machine would have no such login; choose another name, e.g. %s", u, installer, DefaultAdminUser)
+		}
+	}
+}
+
+// reInstallerUserDebian is what user-setup-ask accepts as a user name (expr '[a-z][-a-z0-9]*$',
+// at most 32: user-setup user-setup-ask:122-123, Salsa mirror pipcet/debian-user-setup 831636a).
+var reInstallerUserDebian = regexp.MustCompile(`^[a-z][-a-z0-9]{0,31}$`)
+
+// installerReservedUsers are the names in user-setup's reserved-usernames (checked by
+// user-setup-ask:131-139) and subiquity's (canonical/subiquity 24.04.3 reserved-usernames): the
+// same list, subiquity adding input, kvm, maas, render, sgx.
+var installerReservedUsers = func() map[string]bool {
+	m := map[string]bool{}
+	for _, u := range strings.Fields(`root daemon bin sys sync games man lp mail news uucp proxy www-data backup list irc gnats nobody
+		adm tty disk kmem dialout fax voice cdrom floppy tape sudo audio dip operator src shadow utmp video sasl plugdev staff users nogroup
+		netplan ftn mysql tac-plus alias qmail qmaild qmails qmailr qmailq qmaill qmailp asterisk vpopmail vchkpw slurm hacluster haclient
+		grsec-tpe grsec-sock-all grsec-sock-clt grsec-sock-srv grsec-proc ceph opensrf libvirt-qemu admin
+		Debian-exim bind crontab cupsys dcc dhcp dictd dnsmasq dovecot fetchmail firebird ftp fuse gdm haldaemon hplilp identd input
+		jwhois klog kvm lpadmin maas messagebus mythtv netdev powerdev radvd render saned sbuild scanner sgx slocate ssh sshd ssl-cert
+		sslwrap statd syslog telnetd tftpd`) {
+		m[u] = true
+	}
+	return m
+}()
 
 // reUbuntuRelease finds an Ubuntu release number in a URL: .../ubuntu-24.04.3-live-server-amd64.iso or .../24.04/....
 var reUbuntuRelease = regexp.MustCompile(`(?:ubuntu-|/)([0-9]{2}\.[0-9]{2})(?:\.[0-9]+)?(?:[-/]|$)`)

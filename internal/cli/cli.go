@@ -18,6 +18,7 @@ import (
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/generator"
 	"github.com/mesosimg/mesosimg/output"
+	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/report"
 	"github.com/mesosimg/mesosimg/secrets"
 )
@@ -62,6 +63,8 @@ func Run(args []string, env Env) int {
 		return runRender(args[1:], env)
 	case "validate":
 		return runValidate(args[1:], env)
+	case "plan":
+		return runPlan(args[1:], env)
 	case "init":
 		return runInit(args[1:], env)
 	case "version", "--version":
@@ -120,7 +123,7 @@ func load(arg string, strict bool, env Env) *loaded {
 	src := config.Source{Name: arg, ReadFile: config.ReadRegularFile}
 	var err error
 	if arg == "-" {
-		src.Name = "<stdin>"
+		src.Name = stdinName
 		src.Dir, _ = os.Getwd()
 		src.Data, err = io.ReadAll(io.LimitReader(env.Stdin, config.MaxSize+1))
 	} else {
@@ -146,8 +149,9 @@ func load(arg string, strict bool, env Env) *loaded {
 }
 
 // secretsPath is where a description's credentials live: --secrets, else security.secrets_file
-// (relative to the description), else <description>.secrets.yaml beside it
-// (cluster.secrets.yaml in the working directory for standard input).
+// (relative to the description; to the working directory for standard input), else
+// <description>.secrets.yaml beside it. A description read from standard input has no such
+// default (its directory is unknown, and one shared file would mix clusters): "" then.
 func secretsPath(l *loaded, flag string) string {
 	if flag != "" {
 		return flag
@@ -158,8 +162,8 @@ func secretsPath(l *loaded, flag string) string {
 		}
 		return filepath.Join(l.src.Dir, f)
 	}
-	if l.src.Name == "<stdin>" {
-		return "cluster.secrets.yaml"
+	if l.src.Name == stdinName {
+		return ""
 	}
 	base := filepath.Base(l.src.Name)
 	for _, ext := range []string{".yaml", ".yml"} {
@@ -168,13 +172,46 @@ func secretsPath(l *loaded, flag string) string {
 	return filepath.Join(l.src.Dir, base+".secrets.yaml")
 }
 
-// loadSecrets reads the credentials file, printing positioned problems; create fills in
-// what is missing (the caller saves the bundle when changed is true).
-func loadSecrets(path string, create bool, env Env) (b *secrets.Bundle, changed, ok bool) {
-	b, exists, rep, err := secrets.Load(path)
+// stdinName names standard input in messages.
+const stdinName = "<stdin>"
+
+// legacyStdinSecrets is the file mesosimg used for every description read from standard input
+// before a secrets file recorded its cluster.
+const legacyStdinSecrets = "cluster.secrets.yaml"
+
+// stdinSecretsUsage is the usage error of a render from standard input that needs credentials
+// but names no file for them.
+func stdinSecretsUsage(keys []secrets.Key) string {
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = string(k)
+	}
+	msg := fmt.Sprintf("mesosimg render: the description comes from standard input and uses credentials (%s), which need a file of their own: pass --secrets FILE (created 0600 on the first render, reused by the later ones) or set security.secrets_file in the description (relative to the working directory)", strings.Join(names, ", "))
+	if _, err := os.Lstat(legacyStdinSecrets); err == nil {
+		msg += fmt.Sprintf("; %s here is the file earlier versions used for every description read from standard input: pass --secrets %s if it holds this cluster's credentials", legacyStdinSecrets, legacyStdinSecrets)
+	}
+	return msg
+}
+
+// loadSecrets reads the credentials file at path for l's cluster, printing positioned problems
+// (--strict: warnings as errors). With create it fills in the credentials the description uses
+// and lacks, and adopts a file that names no cluster; save says the caller must then write the
+// bundle. Credentials the description does not use are kept as they are, never generated. A
+// path of "" (standard input, nothing named) reads nothing.
+func loadSecrets(path string, l *loaded, create, strict bool, env Env) (b *secrets.Bundle, save, ok bool) {
+	cluster := l.cluster.Cluster
+	if path == "" {
+		return &secrets.Bundle{Cluster: cluster}, false, true
+	}
+	b, exists, rep, err := secrets.Load(path, cluster)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", path, err)
 		return nil, false, false
+	}
+	if strict {
+		for i := range rep.Entries {
+			rep.Entries[i].Severity = report.Error
+		}
 	}
 	fmt.Fprint(env.Stderr, rep.Format(path))
 	if rep.HasErrors() {
@@ -183,15 +220,24 @@ func loadSecrets(path string, create bool, env Env) (b *secrets.Bundle, changed,
 	if !create {
 		return b, false, true
 	}
-	changed, err = b.Fill(secrets.Reader)
+	keys := plan.UsedCredentials(l.cluster)
+	missing := b.Missing(keys)
+	added, err := b.Fill(secrets.Reader, keys)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "%s: %v\n", path, err)
 		return nil, false, false
 	}
-	if changed && exists {
-		fmt.Fprintf(env.Stderr, "%s: adding missing credentials\n", path)
+	adopted := exists && b.Cluster == ""
+	b.Cluster = cluster
+	if added && exists {
+		names := make([]string, len(missing))
+		for i, k := range missing {
+			names[i] = string(k)
+		}
+		fmt.Fprintf(env.Stderr, "%s: adding the credentials the description now uses: %s\n", path, strings.Join(names, ", "))
 	}
-	return b, changed, true
+	// A new file only when a credential is in use: a cluster whose switches are all off has none.
+	return b, added || adopted, true
 }
 
 func readLimited(name string) ([]byte, error) {
@@ -213,7 +259,7 @@ func readLimited(name string) ([]byte, error) {
 func runValidate(args []string, env Env) int {
 	fs := newFlags("validate", env)
 	strict := fs.Bool("strict", false, "treat warnings as errors")
-	secretsFile := fs.String("secrets", "", "credentials file (default <description>.secrets.yaml beside it)")
+	secretsFile := fs.String("secrets", "", "credentials file (default <description>.secrets.yaml beside it; none for standard input)")
 	rest, code, ok := parse(fs, args, 1, false, env)
 	if !ok {
 		return code
@@ -222,7 +268,7 @@ func runValidate(args []string, env Env) int {
 	if l == nil {
 		return ExitInvalid
 	}
-	if _, _, ok := loadSecrets(secretsPath(l, *secretsFile), false, env); !ok {
+	if _, _, ok := loadSecrets(secretsPath(l, *secretsFile), l, false, *strict, env); !ok {
 		return ExitInvalid
 	}
 	return ExitOK
@@ -234,7 +280,7 @@ func runRender(args []string, env Env) int {
 	formats := fs.String("format", "", "comma-separated formats to render (default all): "+formatNames())
 	force := fs.Bool("force", false, "replace DIR even if it was not written by mesosimg")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
-	secretsFile := fs.String("secrets", "", "credentials file, created 0600 on the first render and reused (default <description>.secrets.yaml beside it)")
+	secretsFile := fs.String("secrets", "", "credentials file, created 0600 on the first render and reused (default <description>.secrets.yaml beside it; required for standard input when credentials are in use)")
 	rest, code, ok := parse(fs, args, 1, false, env)
 	if !ok {
 		return code
@@ -264,7 +310,12 @@ func runRender(args []string, env Env) int {
 		return ExitInvalid
 	}
 	secPath := secretsPath(l, *secretsFile)
-	bundle, changed, ok := loadSecrets(secPath, true, env)
+	if keys := plan.UsedCredentials(l.cluster); secPath == "" && len(keys) > 0 {
+		fmt.Fprintln(env.Stderr, stdinSecretsUsage(keys))
+		shortUsage(env.Stderr, cmdRender())
+		return ExitUsage
+	}
+	bundle, changed, ok := loadSecrets(secPath, l, true, *strict, env)
 	if !ok {
 		return ExitInvalid
 	}
@@ -283,13 +334,18 @@ func runRender(args []string, env Env) int {
 		return ExitInvalid
 	}
 	if changed {
+		_, statErr := os.Lstat(secPath)
 		// Saved before the output lands, so no output ever holds credentials its file lacks.
 		if err := secrets.Save(secPath, bundle); err != nil {
 			dir.Abort()
 			fmt.Fprintf(env.Stderr, "mesosimg render: saving credentials: %v (choose a writable place with --secrets FILE)\n", err)
 			return ExitInvalid
 		}
-		fmt.Fprintf(env.Stderr, "wrote credentials to %s (mode 0600): keep it private and beside the description; renders reuse it\n", secPath)
+		if statErr != nil {
+			fmt.Fprintf(env.Stderr, "wrote credentials to %s (mode 0600, cluster %s): keep it private and beside the description; renders of this cluster reuse it\n", secPath, l.cluster.Cluster)
+		} else {
+			fmt.Fprintf(env.Stderr, "updated %s (cluster: %s)\n", secPath, l.cluster.Cluster)
+		}
 	}
 	if err := dir.Commit(); err != nil {
 		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)

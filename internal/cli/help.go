@@ -43,8 +43,10 @@ input) needs into DIR: its cloud-init files and seed images, bare-metal installe
 network-boot files, and the Packer template of a base image. DIR is written beside itself and
 moved into place only when everything succeeded, so a failed render leaves it untouched. An
 existing DIR is replaced only if it is empty or a previous mesosimg output (--force otherwise).
-Credentials are generated on the first render into CLUSTER.secrets.yaml (mode 0600) beside the
-description and reused by every later one, so output stays identical.`,
+The credentials the description uses are generated on the first render into CLUSTER.secrets.yaml
+(mode 0600) beside the description, which records its cluster, and reused by every later render
+of that cluster, so output stays identical; another cluster's file is refused. From standard
+input there is no such default: pass --secrets FILE (or set security.secrets_file).`,
 			sections: func() string { return formatsHelp() + outputHelp + renderExit + renderExamples },
 			run:      runRender,
 		},
@@ -52,16 +54,17 @@ description and reused by every later one, so output stays identical.`,
 			name: "validate", synopsis: "CLUSTER.yaml [--strict] [--secrets FILE]",
 			arg:     "CLUSTER.yaml",
 			summary: "check a description; print every problem, nothing when it is valid",
-			about: `Checks CLUSTER.yaml (- reads standard input) and its credentials file, and prints every
-problem at once on standard error, one per line as FILE:LINE:COLUMN: message (a YAML syntax
-error is followed by its source lines, a caret under the column). Warnings do not make it
-invalid unless --strict.`,
+			about: `Checks CLUSTER.yaml (- reads standard input) and, when it exists, the credentials file render
+would use (its cluster and entries), and prints every problem at once on standard error, one per
+line as FILE:LINE:COLUMN: message (a YAML syntax error is followed by its source lines, a caret
+under the column). Warnings do not make it invalid unless --strict.`,
 			sections: func() string {
 				return "\nExit status:\n  0  valid (warnings, if any, on standard error)\n  1  invalid\n  2  usage error\n" +
 					"\nExample:\n  mesosimg validate cluster.yaml\n"
 			},
 			run: runValidate,
 		},
+		planCommand(),
 		{
 			name: "init", synopsis: "[FILE] [--force]", arg: "FILE",
 			summary: "write a commented starter description (default cluster.yaml; - for standard output)",
@@ -180,7 +183,8 @@ Usage:
 	b.WriteString(`
 CLUSTER.yaml may be - for standard input. Errors are printed as FILE:LINE:COLUMN: message, all of
 them at once. Run mesosimg COMMAND --help for a command's flags, formats and outputs.
-Exit status: 0 ok, 1 invalid description or failed render (DIR untouched), 2 usage error.
+Exit status: 0 ok, 1 invalid description or failed render (DIR untouched), 2 usage error;
+plan: 3 changes planned, 1 also when it refuses a hazard.
 `)
 	return b.String()
 }
@@ -223,7 +227,7 @@ func flagUsages(fs *pflag.FlagSet) string {
 }
 
 // valueNames name what a flag takes in the help and the completions, by the flag's name.
-var valueNames = map[string]string{"output": "DIR", "format": "LIST", "secrets": "FILE"}
+var valueNames = map[string]string{"output": "DIR", "format": "LIST", "secrets": "FILE", "from": "OUT", "accept": "HAZARD"}
 
 // flagValue names what a flag takes ("" for a switch): DIR, LIST, FILE, else its type in capitals.
 func flagValue(f *pflag.Flag) string {

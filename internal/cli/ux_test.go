@@ -165,7 +165,7 @@ func TestCompletionBash(t *testing.T) {
 		words string // the command line, split as bash splits it; the last word is completed
 		want  string
 	}{
-		{"mesosimg ''", "completion help init render validate version"},
+		{"mesosimg ''", "completion help init plan render validate version"},
 		{"mesosimg ren", "render"},
 		{"mesosimg completion ''", "bash fish zsh"},
 		{"mesosimg help va", "validate"},

@@ -383,6 +383,10 @@ var crossField = map[string]string{
 	"multiple_documents":             "two YAML documents, not one JSON value",
 	"not_utf8":                       "not text",
 	"flag_values_the_daemons_refuse": "each value parsed by its daemon's own grammar (durations, integers, toggles; internal/upstream), beyond a schema",
+	"installer_user_names":           "admin.user against the os's installer (user-setup's reserved names), an error only with an installer: section; a by-id link ending in -partN",
+	"installer_user_underscore":      "admin.user under user-setup's rule, which only debian-12 applies",
+	"installer_user_reserved_ubuntu": "admin.user among subiquity's reserved names, an error only with an installer: section",
+	"installer_private_ca_ubuntu":    "a reserved admin.user and a Debian-only kernel parameter, both depending on os",
 }
 
 // TestSchemaRejectsInvalidFixtures: each fixture of schemaFaults is refused, at every key listed.

@@ -37,6 +37,9 @@ type AutoinstallConfig struct {
 	Packages []string `yaml:"packages"`
 	// Updates is security (only security updates during the install).
 	Updates string `yaml:"updates,omitempty"`
+	// EarlyCommands run in the live system before subiquity probes the disks; subiquity reads
+	// the autoinstall again after them.
+	EarlyCommands []string `yaml:"early-commands,omitempty"`
 	// LateCommands run in the installer environment after the install, the target on /target.
 	LateCommands []string `yaml:"late-commands"`
 }
@@ -138,9 +141,45 @@ func mustMarshal(v any) string {
 	return string(b)
 }
 
-// subiquityNoNetwork is where subiquity turns cloud-init's networking off in the target; the
-// seed's network-config must apply, as on a VM.
-const subiquityNoNetwork = "/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg"
+// What subiquity writes into the target for the install network (subiquity/models/network.py
+// render()): with a live cloud-init whose NETPLAN_CONFIG_ROOT_READ_ONLY feature is on
+// (cloud-init >= 23.1, so every 24.04 ISO), the install network as cloud-init system
+// configuration, which cloud-init prefers to the seed's network-config; else that networking
+// is turned off and the install network written to netplan. All of them go, so the seed's
+// network-config is the node's only one, as on a VM.
+const (
+	// SubiquityNetworkCfg is the install network as cloud-init system config (subiquity ≥ 23.10).
+	SubiquityNetworkCfg = "/etc/cloud/cloud.cfg.d/90-installer-network.cfg"
+	// SubiquityNoNetwork turns cloud-init's networking off (subiquity before 23.10, and after
+	// it without the feature).
+	SubiquityNoNetwork = "/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg"
+)
+
+// AutoinstallPath is where subiquity keeps the autoinstall it reads (22.07: written from the
+// cloud config; 24.04: copied from the first location found), and reads again after the
+// early-commands.
+const AutoinstallPath = "/autoinstall.yaml"
+
+// ResolveDiskEarlyCommand rewrites the storage match of the autoinstall at AutoinstallPath
+// from a disk link to the device it names: subiquity matches match.path against the kernel
+// path of each disk (fnmatch on /dev/nvme0n1), never a /dev/disk/by-id link. It fails — and
+// subiquity stops before touching a disk — when the link names no block device. It runs in
+// the live system, whose cloud-init brings python3 with PyYAML.
+func ResolveDiskEarlyCommand(link string) string {
+	script := `import sys, yaml
+p, link, dev = sys.argv[1:]
+with open(p) as f:
+    doc = yaml.safe_load(f)
+ai = doc.get("autoinstall", doc)
+m = ai["storage"]["layout"]["match"]
+if m.get("path") != link:
+    sys.exit("mesosimg: %s: storage match is %r, not %s" % (p, m, link))
+m["path"] = dev
+with open(p, "w") as f:
+    yaml.safe_dump(doc, f)
+`
+	return `d=$(readlink -f ` + shellQuote(link) + `) && [ -b "$d" ] && python3 -c ` + shellQuote(script) + ` ` + shellQuote(AutoinstallPath) + ` ` + shellQuote(link) + ` "$d"`
+}
 
 // Autoinstall builds the autoinstall of node n of an Ubuntu cluster.
 func Autoinstall(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) AutoinstallFile {
@@ -153,8 +192,12 @@ func Autoinstall(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) AutoinstallF
 		}
 	}
 	match := DiskMatch{Size: "largest"}
+	var early []string
 	if in.Disk != v1.DiskLargest {
 		match = DiskMatch{Path: in.Disk}
+		if IsDiskLink(in.Disk) {
+			early = append(early, ResolveDiskEarlyCommand(in.Disk))
+		}
 	}
 	apt := Apt{Primary: []AptMirror{{Arches: []string{"default"}, URI: in.Mirror}}}
 	if in.Offline {
@@ -171,24 +214,26 @@ func Autoinstall(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) AutoinstallF
 	}
 	files := seedFiles(seed)
 	files = append(files, seedFile{path: CloudCfgName, data: []byte(CloudCfg), mode: "0644"})
-	// Subiquity writes the install network into /etc/netplan (00-installer-config.yaml on
-	// 22.04, 50-cloud-init.yaml on 24.04) and turns cloud-init's networking off: both go, so the
+	// Subiquity leaves the install network in the target: in /etc/netplan with cloud-init's
+	// networking off (22.04), or as cloud-init system configuration in 90-installer-network.cfg
+	// (24.04), which cloud-init takes before the seed's network-config. All of it goes, so the
 	// seed's network-config is the node's only one (an installer DHCP stanza would otherwise
-	// merge with the static address).
+	// keep the node on DHCP or merge with the static address).
 	late := append(seedCommands(Target, "base64 -d", files),
-		"rm -f "+shellQuote(Target+subiquityNoNetwork),
+		"rm -f "+shellQuote(Target+SubiquityNoNetwork)+" "+shellQuote(Target+SubiquityNetworkCfg),
 		"rm -f "+shellQuote(Target+"/etc/netplan")+"/*.yaml")
 	return AutoinstallFile{AutoinstallConfig{
-		Version:      1,
-		Locale:       in.Locale,
-		Keyboard:     Keyboard{Layout: in.Keyboard},
-		Timezone:     tz,
-		Network:      network,
-		Apt:          apt,
-		Storage:      Storage{Layout{Name: "direct", Match: match}},
-		Identity:     Identity{Hostname: n.Name, Username: c.Admin.User, Password: "!", Realname: c.Admin.User},
-		SSH:          SSH{InstallServer: true, AuthorizedKeys: keys, AllowPW: false},
-		Packages:     []string{"cloud-init", "openssh-server"},
-		LateCommands: late,
+		Version:       1,
+		Locale:        in.Locale,
+		Keyboard:      Keyboard{Layout: in.Keyboard},
+		Timezone:      tz,
+		Network:       network,
+		Apt:           apt,
+		Storage:       Storage{Layout{Name: "direct", Match: match}},
+		Identity:      Identity{Hostname: n.Name, Username: c.Admin.User, Password: "!", Realname: c.Admin.User},
+		SSH:           SSH{InstallServer: true, AuthorizedKeys: keys, AllowPW: false},
+		Packages:      []string{"cloud-init", "openssh-server"},
+		EarlyCommands: early,
+		LateCommands:  late,
 	}}
 }

@@ -24,10 +24,11 @@ import (
 
 // rendered is one node's installer file and the NoCloud files it must reproduce.
 type rendered struct {
-	name string
-	c    *v1.Cluster
-	file installer.File
-	seed cloudinit.Files
+	name        string
+	c           *v1.Cluster
+	file        installer.File
+	seed        cloudinit.Files
+	dns, search []string
 }
 
 // renderAll renders the installer file of every node of every bundled description.
@@ -50,7 +51,7 @@ func renderAll(t *testing.T) []rendered {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out = append(out, rendered{tc.Name + ":" + n.Name, c, f, seed})
+			out = append(out, rendered{tc.Name + ":" + n.Name, c, f, seed, n.Network.DNS, n.Network.Search})
 		}
 	}
 	return out
@@ -221,10 +222,14 @@ func TestLateCommandWritesSeed(t *testing.T) {
 	for _, r := range renderAll(t) {
 		target := t.TempDir()
 		// What the installers leave behind that the late commands must clear away.
-		leftovers := []string{installer.ENIPath}
+		// What the installers leave behind that the late commands must clear away: netcfg's
+		// interfaces (replaced) and base-installer's 00AllowUnauthenticatedSSL; subiquity's
+		// install network in netplan, its cloud-init switch, and (24.04) its cloud-init
+		// network configuration (subiquity/models/network.py render()).
+		leftovers := []string{installer.ENIPath, installer.InsecureAptConf}
 		if r.file.Name == installer.AutoinstallName {
 			leftovers = []string{"/etc/netplan/00-installer-config.yaml", "/etc/netplan/50-cloud-init.yaml",
-				"/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg"}
+				installer.SubiquityNoNetwork, installer.SubiquityNetworkCfg}
 		}
 		for _, p := range leftovers {
 			os.MkdirAll(filepath.Dir(filepath.Join(target, p)), 0o755)
@@ -270,6 +275,14 @@ func TestLateCommandWritesSeed(t *testing.T) {
 			if err != nil || string(got) != installer.ENIStock {
 				t.Errorf("%s: %s = %q, %v", r.name, installer.ENIPath, got, err)
 			}
+			if _, err := os.Stat(filepath.Join(target, installer.InsecureAptConf)); err == nil {
+				t.Errorf("%s: %s survived the late command", r.name, installer.InsecureAptConf)
+			}
+			// The installed system resolves with the node's own servers (row 7 of issue 12).
+			got, err = os.ReadFile(filepath.Join(target, installer.ResolvConfPath))
+			if want := installer.ResolvConf(r.dns, r.search); want != nil && (err != nil || !bytes.Equal(got, want)) {
+				t.Errorf("%s: %s = %q, %v; want %q", r.name, installer.ResolvConfPath, got, err, want)
+			}
 		}
 		if r.file.Name == installer.AutoinstallName {
 			got, err := os.ReadFile(filepath.Join(target, installer.CloudCfgName))
@@ -304,6 +317,10 @@ func TestInstallerShellcheck(t *testing.T) {
 	scripts := map[string]string{"largest-disk": installer.LargestDiskCommand + "\n"}
 	for _, r := range renderAll(t) {
 		scripts[r.name] = strings.Join(lateCommands(t, r.file), "\n") + "\n"
+	}
+	for _, link := range []string{"/dev/disk/by-id/nvme-Samsung_SSD_980_S123", "/dev/disk/by-path/pci-0000:00:1f.2-ata-1"} {
+		scripts["resolve "+link] = installer.ResolveDiskCommand(link) + "\n"
+		scripts["early "+link] = installer.ResolveDiskEarlyCommand(link) + "\n"
 	}
 	dir := t.TempDir()
 	for name, s := range scripts {

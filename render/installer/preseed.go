@@ -110,19 +110,22 @@ func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files
 	di("mirror/"+proto+"/directory", "string", dir)
 	di("mirror/"+proto+"/proxy", "string", "")
 	di("mirror/suite", "string", osInfo.Codename)
-	services := "security, updates"
-	if in.Offline {
-		services = "updates"
-	}
-	if sm := c.Install.SecurityMirror; sm != "" {
-		_, shost, sdir := mirror(sm)
-		di("apt-setup/security_host", "string", shost)
-		di("apt-setup/security_path", "string", sdir)
-		services = "security, updates"
-	} else if in.Offline {
+	sec := securityArchive(c.Install.SecurityMirror, in.Offline)
+	switch {
+	case sec.host != "":
+		di("apt-setup/security_host", "string", sec.host)
+	case sec.none:
+		// 91security writes nothing without a host (apt-setup generators/91security:13-15).
 		di("apt-setup/security_host", "string", "")
 	}
-	di("apt-setup/services-select", "multiselect", services)
+	if sec.repository != "" {
+		// Any other security mirror (another path, https://) is a local repository of
+		// apt-setup's 60local: written as given, not probed by the generator (apt-setup's loop
+		// only warns when it is unreachable), authenticated by debian-archive-keyring.
+		di("apt-setup/local0/repository", "string", sec.repository+" "+osInfo.Codename+"-security "+SecurityComponents)
+		di("apt-setup/local0/comment", "string", "Debian security updates (install.security_mirror)")
+	}
+	di("apt-setup/services-select", "multiselect", strings.Join(sec.services, ", "))
 	di("apt-setup/non-free-firmware", "boolean", "true")
 	di("apt-setup/cdrom/set-first", "boolean", "false")
 
@@ -146,9 +149,16 @@ func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files
 
 	// Partitioning: the whole target disk, one root partition and swap, every confirmation
 	// answered so partman never stops to ask.
-	if in.Disk == v1.DiskLargest {
+	switch {
+	case in.Disk == v1.DiskLargest:
 		di("partman/early_command", "string", LargestDiskCommand)
-	} else {
+	case IsDiskLink(in.Disk):
+		// mapdevfs passes a link to a disk whose major it does not know (NVMe, virtio, MMC,
+		// Xen) on unchanged, so partman-auto would match it against no device and
+		// initial_auto would exit: the link is resolved to the kernel's name first.
+		di("partman-auto/disk", "string", in.Disk)
+		di("partman/early_command", "string", ResolveDiskCommand(in.Disk))
+	default:
 		di("partman-auto/disk", "string", in.Disk)
 	}
 	di("partman-auto/method", "string", "regular")
@@ -188,7 +198,18 @@ func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files
 	// network-config (which cloud-init renders into interfaces.d) is the node's only network
 	// configuration, as on a VM — a second stanza for the same NIC would fail ifup.
 	files := append(seedFiles(seed), seedFile{path: ENIPath, data: []byte(ENIStock), mode: "0644"})
-	di("preseed/late_command", "string", strings.Join(seedCommands(Target, "chroot "+Target+" base64 -d", files), " && "))
+	// The installed system's resolver is the installer's /etc/resolv.conf, copied by netcfg's
+	// base-installer.d/40netcfg: one server from a network boot's command line, or DHCP's.
+	// cloud-init's ENI renderer only writes dns-nameservers, which need resolvconf (not
+	// installed), so the node's own servers are written here.
+	if rc := ResolvConf(n.Network.DNS, n.Network.Search); rc != nil {
+		files = append(files, seedFile{path: ResolvConfPath, data: rc, mode: "0644"})
+	}
+	late := seedCommands(Target, "chroot "+Target+" base64 -d", files)
+	// base-installer leaves TLS verification off for apt on the installed system when
+	// debian-installer/allow_unauthenticated_ssl was set (library.sh, 00AllowUnauthenticatedSSL).
+	late = append(late, "rm -f "+shellQuote(Target+InsecureAptConf))
+	di("preseed/late_command", "string", strings.Join(late, " && "))
 	di("finish-install/reboot_in_progress", "note", "")
 
 	return PreseedFile{
@@ -199,4 +220,100 @@ func Preseed(c *v1.Cluster, osInfo v1.OSInfo, n *plan.Node, seed cloudinit.Files
 		},
 		Entries: e,
 	}
+}
+
+// SecurityComponents are the components of the security archive as a local repository: those
+// apt-setup's 50mirror gives the primary archive with apt-setup/non-free-firmware.
+const SecurityComponents = "main non-free-firmware"
+
+// securityPath is the one directory apt-setup's 91security writes for apt-setup/security_host:
+// "deb http://<host>/debian-security <codename>-security" (apt-setup 0.182 generators/91security:33);
+// there is no apt-setup/security_path.
+const securityPath = "/debian-security"
+
+// security is how the preseed gives the installer the security archive.
+type security struct {
+	// host is apt-setup/security_host (91security), empty for the template's default.
+	host string
+	// none sets apt-setup/security_host empty: 91security writes no line.
+	none bool
+	// repository is a security mirror 91security cannot write, as apt-setup/local0.
+	repository string
+	// services is apt-setup/services-select.
+	services []string
+}
+
+// securityArchive chooses the security archive's answers: the Debian default; an http://
+// mirror at /debian-security as security_host (91security writes only http:// and that path);
+// any other http(s):// mirror as a local repository. Offline installs select no updates
+// service: 92updates probes <mirror> <codename>-updates with apt-setup-verify and stops the
+// install at apt-setup/service-failed (critical) where a local mirror lacks it.
+func securityArchive(u string, offline bool) security {
+	var s security
+	updates := func() {
+		if !offline {
+			s.services = append(s.services, "updates")
+		}
+	}
+	proto, host, dir := mirror(u)
+	switch {
+	case u == "" && !offline:
+		s.services = []string{"security"}
+	case u == "":
+		s.none = true
+	case proto == "http" && dir == securityPath:
+		s.host = host
+		s.services = []string{"security"}
+	case proto == "http" || proto == "https":
+		s.none = true
+		s.repository = strings.TrimSuffix(u, "/")
+	default:
+		s.none = true
+	}
+	updates()
+	return s
+}
+
+// IsDiskLink reports whether disk is a /dev/disk/by-id or by-path link.
+func IsDiskLink(disk string) bool {
+	return strings.HasPrefix(disk, "/dev/disk/by-id/") || strings.HasPrefix(disk, "/dev/disk/by-path/")
+}
+
+// ResolveDiskCommand resolves a disk link to the device it names (busybox readlink -f) and
+// makes that the partitioning and boot loader target, as partman-auto's dev_to_partman can
+// match only kernel names for disks mapdevfs does not know. It fails, leaving the link in
+// partman-auto/disk (which then matches no disk: partman stops) when the link is absent.
+func ResolveDiskCommand(link string) string {
+	return `d=$(readlink -f ` + shellQuote(link) + `) && [ -b "$d" ] && debconf-set partman-auto/disk "$d" && debconf-set grub-installer/bootdev "$d"`
+}
+
+// ResolvConfPath is the installed system's resolver configuration.
+const ResolvConfPath = "/etc/resolv.conf"
+
+// InsecureAptConf is what base-installer writes into the target with
+// debian-installer/allow_unauthenticated_ssl and an https mirror (library.sh, "left in place
+// on the installed system"): apt without TLS verification.
+const InsecureAptConf = "/etc/apt/apt.conf.d/00AllowUnauthenticatedSSL"
+
+// maxNameservers is how many nameserver lines the glibc resolver reads (MAXNS).
+const maxNameservers = 3
+
+// ResolvConf is the node's /etc/resolv.conf: its search domains and (at most three) name
+// servers; nil without name servers (the installer's file stays).
+func ResolvConf(dns, search []string) []byte {
+	if len(dns) == 0 {
+		return nil
+	}
+	var b strings.Builder
+	b.WriteString("# Written by mesosimg's installer answers: the node's network.dns.\n")
+	if len(search) > 0 {
+		b.WriteString("search " + strings.Join(search, " ") + "\n")
+	}
+	for i, d := range dns {
+		if i == maxNameservers {
+			break
+		}
+		b.WriteString("nameserver " + d + "\n")
+	}
+	return []byte(b.String())
 }

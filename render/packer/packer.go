@@ -51,9 +51,11 @@ const (
 
 // Versions plugins.pkr.hcl requires (Packer ≥ 1.10 with `packer init`).
 const (
-	PackerVersion = ">= 1.10.0"
-	AmazonPlugin  = ">= 1.3.0"
-	QEMUPlugin    = ">= 1.1.0"
+	// Each has an upper bound: a new major version may drop or rename arguments (Packer
+	// reads required_plugins with go-version constraints, where ", " is "and").
+	PackerVersion = ">= 1.10.0, < 2.0.0"
+	AmazonPlugin  = ">= 1.3.0, < 2.0.0"
+	QEMUPlugin    = ">= 1.1.0, < 2.0.0"
 )
 
 // DefaultImages is where the qemu source writes its image, relative to where packer runs
@@ -228,6 +230,10 @@ func awsSource(body *hclwrite.Body, im *plan.Image, name []any) {
 	src.SetAttributeRaw("ami_name", quoted(name...))
 	src.SetAttributeValue("ami_description", cty.StringVal(fmt.Sprintf("Mesos base image of cluster %s (%s), built from mesosimg's Packer template", im.Cluster, im.OS.ID)))
 	src.SetAttributeTraversal("ssh_username", ref("var", "aws_ssh_username"))
+	comment(src,
+		"Packer logs in with a temporary key pair that cloud-init adds to the login user's",
+		"authorized_keys; this removes it before the AMI is made (cloud-init clean does not).")
+	src.SetAttributeValue("ssh_clear_authorized_keys", cty.True)
 	src.SetAttributeTraversal("tags", ref("var", "aws_tags"))
 	src.SetAttributeTraversal("snapshot_tags", ref("var", "aws_tags"))
 	src.AppendNewline()
@@ -285,13 +291,18 @@ func qemuSource(body *hclwrite.Body, im *plan.Image, name []any) {
 	src.SetAttributeValue("shutdown_command", cty.StringVal(shutdownCommand))
 }
 
-// shutdownCommand removes the build user's login (the user, its sudo rule, the SSH setting
-// that let it log in with a password) and powers off; provision.sh already ran cloud-init clean.
-// If the user survived, it does not power off: Packer times out and keeps no image.
+// shutdownCommand removes the build user's login (its sudo rule, the SSH setting that let it
+// log in with a password, the user) and powers off; provision.sh already ran cloud-init clean.
+// If the user survived, its account is locked (no password, no shell, expired) and the machine
+// does not power off: Packer's shutdown step times out and, under the default -on-error=cleanup,
+// deletes the output directory, so no image is kept. Under -on-error=abort Packer skips that
+// cleanup and leaves the disk in the output directory (never reported as an artifact): the
+// build user in it can no longer log in.
 var shutdownCommand = fmt.Sprintf("sudo -n sh -c '"+
+	"rm -f %[2]s /etc/sudoers.d/90-cloud-init-users; "+
 	"userdel -f -r %[1]s 2>/dev/null; "+
-	"if id %[1]s >/dev/null 2>&1; then echo mesosimg: cannot delete the build user %[1]s >&2; exit 1; fi; "+
-	"rm -f %[2]s /etc/sudoers.d/90-cloud-init-users; shutdown -P now'", BuildUser, buildSSHConfig)
+	"if id %[1]s >/dev/null 2>&1; then usermod -L -e 1 -s /usr/sbin/nologin %[1]s; echo mesosimg: cannot delete the build user %[1]s, locked it, not powering off >&2; exit 1; fi; "+
+	"shutdown -P now'", BuildUser, buildSSHConfig)
 
 // Plugins renders plugins.pkr.hcl: the plugins `packer init` installs for Packer ≥ 1.10.
 func Plugins(im *plan.Image) []byte {

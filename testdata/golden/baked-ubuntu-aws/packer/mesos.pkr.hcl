@@ -125,8 +125,11 @@ source "amazon-ebs" "mesos" {
   ami_name        = "${var.image_name}-${local.timestamp}"
   ami_description = "Mesos base image of cluster Baked.AWS (ubuntu-22.04), built from mesosimg's Packer template"
   ssh_username    = var.aws_ssh_username
-  tags            = var.aws_tags
-  snapshot_tags   = var.aws_tags
+  # Packer logs in with a temporary key pair that cloud-init adds to the login user's
+  # authorized_keys; this removes it before the AMI is made (cloud-init clean does not).
+  ssh_clear_authorized_keys = true
+  tags                      = var.aws_tags
+  snapshot_tags             = var.aws_tags
 
   source_ami_filter {
     filters = {
@@ -174,7 +177,7 @@ source "qemu" "mesos" {
   ssh_username     = "packer"
   ssh_password     = "packer"
   ssh_timeout      = "30m"
-  shutdown_command = "sudo -n sh -c 'userdel -f -r packer 2>/dev/null; if id packer >/dev/null 2>&1; then echo mesosimg: cannot delete the build user packer >&2; exit 1; fi; rm -f /etc/ssh/sshd_config.d/00-mesosimg-build.conf /etc/sudoers.d/90-cloud-init-users; shutdown -P now'"
+  shutdown_command = "sudo -n sh -c 'rm -f /etc/ssh/sshd_config.d/00-mesosimg-build.conf /etc/sudoers.d/90-cloud-init-users; userdel -f -r packer 2>/dev/null; if id packer >/dev/null 2>&1; then usermod -L -e 1 -s /usr/sbin/nologin packer; echo mesosimg: cannot delete the build user packer, locked it, not powering off >&2; exit 1; fi; shutdown -P now'"
 }
 
 build {

@@ -101,7 +101,7 @@ source "qemu" "mesos" {
   ssh_username     = "packer"
   ssh_password     = "packer"
   ssh_timeout      = "30m"
-  shutdown_command = "sudo -n sh -c 'userdel -f -r packer 2>/dev/null; if id packer >/dev/null 2>&1; then echo mesosimg: cannot delete the build user packer >&2; exit 1; fi; rm -f /etc/ssh/sshd_config.d/00-mesosimg-build.conf /etc/sudoers.d/90-cloud-init-users; shutdown -P now'"
+  shutdown_command = "sudo -n sh -c 'rm -f /etc/ssh/sshd_config.d/00-mesosimg-build.conf /etc/sudoers.d/90-cloud-init-users; userdel -f -r packer 2>/dev/null; if id packer >/dev/null 2>&1; then usermod -L -e 1 -s /usr/sbin/nologin packer; echo mesosimg: cannot delete the build user packer, locked it, not powering off >&2; exit 1; fi; shutdown -P now'"
 }
 
 build {

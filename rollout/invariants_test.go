@@ -1,0 +1,167 @@
+package rollout_test
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/mesosimg/mesosimg/manifest"
+	"github.com/mesosimg/mesosimg/rollout"
+)
+
+// checkRollout follows the plan's steps and returns every broken rule: a node to apply that
+// no step boots (or one booted twice), a removed node never stopped, an unchanged node
+// touched; more masters running than the smallest quorum among them allows (apache/mesos
+// 1.11.0 docs/operational-guide.md:29); new ZooKeeper members that could form a majority
+// of the new ensemble by themselves while old members run (apache/zookeeper
+// release-3.8.0-1 zookeeperReconfig.md:552), unless the plan restarts the whole ensemble.
+func checkRollout(p *rollout.Plan, old, new *manifest.Manifest) []string {
+	var bad []string
+	touched := map[string]int{}
+	for _, s := range p.Steps {
+		if s.Kind == rollout.StepBoot || s.Kind == rollout.StepReapply || s.Kind == rollout.StepStop {
+			for _, n := range s.Nodes {
+				touched[n]++
+			}
+		}
+	}
+	for _, n := range p.Nodes {
+		want := 0
+		if n.Apply || n.Action == rollout.Remove {
+			want = 1
+		}
+		if touched[n.Name] != want {
+			bad = append(bad, fmt.Sprintf("%s (%s, apply %v) is booted, re-applied or stopped %d times", n.Name, n.Action, n.Apply, touched[n.Name]))
+		}
+	}
+	return append(bad, simulate(p, old, new)...)
+}
+
+// simulate runs the masters and ZooKeeper members through the steps.
+func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
+	var bad []string
+	newMaster, newMember, oldMember := map[string]bool{}, map[string]bool{}, map[string]bool{}
+	for _, m := range new.Cluster.Masters {
+		newMaster[m.Name] = true
+	}
+	for _, m := range new.Cluster.Ensemble {
+		newMember[m.Name] = true
+	}
+	for _, m := range old.Cluster.Ensemble {
+		oldMember[m.Address] = true
+	}
+	address := map[string]string{}
+	for _, n := range new.Nodes {
+		address[n.Name] = n.Address
+	}
+	quorum := map[string]int{} // running masters and their --quorum
+	for _, m := range old.Cluster.Masters {
+		quorum[m.Name] = old.Cluster.Quorum
+	}
+	view := map[string]string{} // running members: "old" or "new" configuration
+	for _, m := range old.Cluster.Ensemble {
+		view[m.Name] = "old"
+	}
+	restart := len(new.Cluster.Ensemble) > 0 && hasHazard(p, rollout.ZooKeeperOutage, rollout.RenumberZooKeeper)
+	check := func(step int) {
+		min, n := 0, 0
+		for _, q := range quorum {
+			if n == 0 || q < min {
+				min = q
+			}
+			n++
+		}
+		if n > 0 && 2*min <= n {
+			bad = append(bad, fmt.Sprintf("after step %d: %d masters run, the smallest --quorum among them is %d", step, n, min))
+		}
+		joiners, olds := 0, 0
+		for name, v := range view {
+			switch {
+			case v == "old":
+				olds++
+			case !oldMember[address[name]]:
+				joiners++
+			}
+		}
+		if !restart && olds > 0 && joiners > 0 && joiners >= len(new.Cluster.Ensemble)/2+1 {
+			bad = append(bad, fmt.Sprintf("after step %d: %d new members are a majority of %d while %d old ones run", step, joiners, len(new.Cluster.Ensemble), olds))
+		}
+	}
+	start := func(name string, held []rollout.Hold) {
+		if newMaster[name] && !contains(heldOn(held), name) {
+			quorum[name] = new.Cluster.Quorum
+		} else if !newMaster[name] {
+			delete(quorum, name)
+		}
+		if newMember[name] {
+			view[name] = "new"
+		} else {
+			delete(view, name)
+		}
+	}
+	for _, s := range p.Steps {
+		switch s.Kind {
+		case rollout.StepStop:
+			for _, n := range s.Nodes {
+				delete(quorum, n)
+				delete(view, n)
+			}
+			check(s.Number)
+		case rollout.StepGate:
+			for _, n := range s.Nodes {
+				quorum[n] = new.Cluster.Quorum
+			}
+			check(s.Number)
+		case rollout.StepBoot, rollout.StepReapply:
+			nodes := append([]string{}, s.Nodes...)
+			if !s.OneAtATime {
+				for _, n := range nodes {
+					delete(quorum, n)
+					delete(view, n)
+				}
+				check(s.Number)
+				sort.Strings(nodes)
+			}
+			for _, n := range nodes {
+				if s.OneAtATime {
+					delete(quorum, n)
+					delete(view, n)
+					check(s.Number)
+				}
+				start(n, s.Held)
+				check(s.Number)
+			}
+		}
+	}
+	return bad
+}
+
+func hasHazard(p *rollout.Plan, names ...rollout.HazardName) bool {
+	for _, h := range p.Hazards {
+		for _, n := range names {
+			if h.Name == n {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// heldOn lists the nodes whose mesos-master a step holds.
+func heldOn(held []rollout.Hold) []string {
+	var out []string
+	for _, h := range held {
+		if h.Service == "mesos-master" {
+			out = append(out, h.Node)
+		}
+	}
+	return out
+}

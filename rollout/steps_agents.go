@@ -1,0 +1,74 @@
+package rollout
+
+import (
+	"fmt"
+
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/manifest"
+)
+
+// others re-applies and boots the remaining nodes without agents (Marathon).
+func (b *stepBuilder) others() {
+	rest := b.pending(func(n *manifest.Node) bool { return !hasRole(n, v1.RoleAgent) })
+	var kept []*manifest.Node
+	for _, n := range rest {
+		if b.isNew(n.Name) {
+			s := b.bootStep(n)
+			b.add(*s)
+		} else {
+			kept = append(kept, n)
+		}
+	}
+	if len(kept) > 0 {
+		b.add(*b.reapplyStep(kept))
+	}
+}
+
+// agents drains the agents that start over, then re-applies the agents and boots new ones.
+func (b *stepBuilder) agents() {
+	c := b.c
+	wipe := map[string]bool{}
+	for _, h := range b.p.Hazards {
+		if h.Name == WipeAgentState || (h.Name == MoveWorkDir && hasRole(c.newNodes[firstOf(h.Nodes)], v1.RoleAgent)) {
+			for _, n := range h.Nodes {
+				wipe[n] = true
+			}
+		}
+	}
+	over := b.pending(func(n *manifest.Node) bool { return wipe[n.Name] })
+	if len(over) > 0 {
+		// One agent at a time, so the others keep room for the tasks Marathon moves.
+		s := b.reapplyStep(over)
+		s.OneAtATime = len(over) > 1
+		s.Needs = append(s.Needs, NeedNewAgentID)
+		s.Commands = c.drainCommands(false)
+		s.Do = fmt.Sprintf("%s: drain it, which kills its tasks (Marathon starts them elsewhere), wait until its drain_info.state is DRAINED, then boot it with its new seed (%s), whose first boot removes %s/meta/slaves/latest, so it starts over as a new agent%s",
+			plural(nodeNames(over), "for "+over[0].Name, "one agent at a time ("+names(nodeNames(over))+")"), b.seedList(over), over[0].Agent.WorkDir, c.secretNote())
+		s.Sources = cite("mesos.drain", "mesos.drain.done", "agent.recover.fail")
+		b.add(*s)
+	}
+	kept := b.pending(func(n *manifest.Node) bool { return !b.isNew(n.Name) })
+	if len(kept) > 0 {
+		s := b.reapplyStep(kept)
+		if len(kept) > 1 {
+			s.OneAtATime = false
+			s.Do = fmt.Sprintf("boot %s with their new seeds (%s), a few at a time", names(nodeNames(kept)), b.seedList(kept))
+		}
+		s.Effect = "each agent restarts and reconnects to its running tasks"
+		s.Sources = cite("agent.recover.reconnect")
+		if contains(c.rotatedKeys(), keyMesosAgent) {
+			s.Effect += "; re-apply all of them within 10 minutes of the first master's re-apply (--agent_reregister_timeout), or their tasks are killed when they come back"
+			s.Sources = append(s.Sources, cite("master.reregister", "master.reregister.default")...)
+		}
+		b.add(*s)
+	}
+	if fresh := b.pending(func(*manifest.Node) bool { return true }); len(fresh) > 0 {
+		var waits []string
+		for _, n := range fresh {
+			waits = append(waits, readiness(n))
+		}
+		b.add(Step{Kind: StepBoot, Nodes: nodeNames(fresh),
+			Do:      fmt.Sprintf("boot the new machines %s with their seeds (%s), any number at once", names(nodeNames(fresh)), b.seedList(fresh)),
+			WaitFor: waits})
+	}
+}
