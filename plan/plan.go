@@ -254,9 +254,15 @@ const (
 	// MarathonSecretPath holds Marathon's Mesos secret.
 	MarathonSecretPath = MarathonDir + "/mesos-secret"
 	// MarathonTLSDir holds Marathon's copy of the node's TLS material, readable by its uid.
-	MarathonTLSDir = MarathonDir + "/ssl"
+	MarathonTLSDir      = MarathonDir + "/ssl"
+	marathonTLSCAPath   = MarathonTLSDir + "/ca.pem"
+	marathonTLSCertPath = MarathonTLSDir + "/node.pem"
+	marathonTLSKeyPath  = MarathonTLSDir + "/node-key.pem"
 	// MarathonUser owns the files the Marathon container must read: the image runs as
-	// nobody (uid 65534, the same on Debian and Ubuntu hosts) — see internal/upstream.
+	// nobody (uid 65534, the same on Debian and Ubuntu hosts) — see internal/upstream
+	// (MarathonImageUserFact). cloud-init resolves write_files owners by name
+	// (canonical/cloud-init 22.4.2 cloudinit/config/cc_write_files.py:179-183, util.py:1595
+	// chownbyname), which make e2e shows landing as 0400 nobody:nogroup on a real node.
 	MarathonUser = "nobody:nogroup"
 	// MesosProbeAuthPath and MarathonProbeAuthPath hold the readiness probe's logins (curl -K).
 	MesosProbeAuthPath    = "/etc/mesosimg/probe-mesos.curlrc"
@@ -722,9 +728,9 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 		env = append(env, marathonTLSEnv()...)
 		nc := t.Certs[n.Name]
 		files = append(files,
-			File{Path: MarathonTLSDir + "/ca.pem", Mode: 0o644, Content: t.CA},
-			File{Path: MarathonTLSDir + "/node.pem", Mode: 0o644, Content: nc.Cert},
-			p.marathonSecretFile(MarathonTLSDir+"/node-key.pem", nc.Key))
+			File{Path: marathonTLSCAPath, Mode: 0o644, Content: t.CA},
+			File{Path: marathonTLSCertPath, Mode: 0o644, Content: nc.Cert},
+			p.marathonSecretFile(marathonTLSKeyPath, nc.Key))
 	}
 	if v1.On(c.Security.MarathonHTTPAuth) {
 		env = append(env, flag{name: "MARATHON_HTTP_CREDENTIALS", value: p.Secrets.MarathonHTTP.Name + ":" + p.Secrets.MarathonHTTP.Secret})
@@ -755,14 +761,7 @@ func (p *Cluster) marathonFiles(n *v1.Node) []File {
 
 // marathonTLSEnv is tlsEnv with the paths of Marathon's own copies (see MarathonTLSDir).
 func marathonTLSEnv() []flag {
-	paths := map[string]string{TLSCAPath: MarathonTLSDir + "/ca.pem", TLSCertPath: MarathonTLSDir + "/node.pem", TLSKeyPath: MarathonTLSDir + "/node-key.pem"}
-	env := tlsEnv()
-	for i, e := range env {
-		if to, ok := paths[e.value]; ok {
-			env[i].value = to
-		}
-	}
-	return env
+	return tlsEnvWith(marathonTLSCAPath, marathonTLSCertPath, marathonTLSKeyPath)
 }
 
 // marathonSecretFile is a credential only the Marathon container's user can read (0400).

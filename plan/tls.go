@@ -62,13 +62,17 @@ const TLSCiphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:" 
 //     upstream.VerifyLegacyNumericFallback) it refused every peer.
 //   - CIPHERS, ENABLE_TLS_V1_2=true, ENABLE_TLS_V1_3=false: see TLSCiphers; TLS 1.2 is the only
 //     protocol (upstream.LibprocessProtocolOptions; 1.0, 1.1 and SSLv3 default to off).
-func tlsEnv() []flag {
+func tlsEnv() []flag { return tlsEnvWith(TLSCAPath, TLSCertPath, TLSKeyPath) }
+
+// tlsEnvWith is tlsEnv for a process that reads the CA, certificate and key at other paths
+// (Marathon's copies, the executors' key).
+func tlsEnvWith(ca, cert, key string) []flag {
 	return []flag{
 		{name: upstream.SSLEnabled, value: "true"},
 		{name: upstream.SSLSupportDowngrade, value: "false"},
-		{name: upstream.SSLCertFile, value: TLSCertPath},
-		{name: upstream.SSLKeyFile, value: TLSKeyPath},
-		{name: upstream.SSLCAFile, value: TLSCAPath},
+		{name: upstream.SSLCertFile, value: cert},
+		{name: upstream.SSLKeyFile, value: key},
+		{name: upstream.SSLCAFile, value: ca},
 		{name: upstream.SSLVerifyServerCert, value: "true"},
 		{name: upstream.SSLRequireClientCert, value: "false"},
 		{name: upstream.SSLHostnameValidationScheme, value: upstream.SchemeOpenSSL},
@@ -93,10 +97,9 @@ func (p *Cluster) executorTLSEnv() map[string]string {
 		return nil
 	}
 	env := map[string]string{}
-	for _, f := range tlsEnv() {
+	for _, f := range tlsEnvWith(TLSCAPath, TLSCertPath, TLSExecutorKeyPath) {
 		env[f.name] = f.value
 	}
-	env[upstream.SSLKeyFile] = TLSExecutorKeyPath
 	return env
 }
 
