@@ -86,7 +86,7 @@ func TestValidFixtures(t *testing.T) {
 	paths, _ := filepath.Glob("testdata/valid/*.yaml")
 	examples, _ := filepath.Glob("../examples/*/cluster.yaml")
 	cases, _ := filepath.Glob("../testdata/cases/*.yaml")
-	paths = append(append(append(paths, examples...), cases...), "../internal/cli/starter.yaml")
+	paths = append(append(append(paths, examples...), cases...), "../cli/starter.yaml")
 	for _, path := range paths {
 		t.Run(path, func(t *testing.T) {
 			c, rep := loadFile(t, path)

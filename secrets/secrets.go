@@ -18,7 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/mesosimg/mesosimg/internal/yamlout"
+	"github.com/mesosimg/mesosimg/render/yamlout"
 	"github.com/mesosimg/mesosimg/report"
 	"github.com/mesosimg/mesosimg/yamlpos"
 )

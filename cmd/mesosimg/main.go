@@ -6,7 +6,7 @@ package main
 import (
 	"os"
 
-	"github.com/mesosimg/mesosimg/internal/cli"
+	"github.com/mesosimg/mesosimg/cli"
 )
 
 func main() {

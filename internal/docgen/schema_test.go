@@ -18,7 +18,7 @@ import (
 
 	"github.com/mesosimg/mesosimg/config"
 	v1 "github.com/mesosimg/mesosimg/config/v1"
-	"github.com/mesosimg/mesosimg/internal/cli"
+	"github.com/mesosimg/mesosimg/cli"
 	"github.com/mesosimg/mesosimg/internal/golden"
 	"github.com/mesosimg/mesosimg/internal/testcases"
 )

@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-	"github.com/mesosimg/mesosimg/internal/yamlout"
+	"github.com/mesosimg/mesosimg/render/yamlout"
 
 	"github.com/mesosimg/mesosimg/plan"
 )

@@ -1,7 +1,7 @@
 package installer
 
 import (
-	"github.com/mesosimg/mesosimg/internal/yamlout"
+	"github.com/mesosimg/mesosimg/render/yamlout"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"

@@ -2,7 +2,7 @@ package packer
 
 import (
 	"fmt"
-	"github.com/mesosimg/mesosimg/internal/yamlout"
+	"github.com/mesosimg/mesosimg/render/yamlout"
 	"strings"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"

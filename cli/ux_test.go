@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/mesosimg/mesosimg/generator"
-	"github.com/mesosimg/mesosimg/internal/cli"
+	"github.com/mesosimg/mesosimg/cli"
 )
 
 // TestSyntaxErrorThroughTheCLI: a YAML syntax error prints as FILE:LINE:COLUMN: message at the
@@ -236,7 +236,7 @@ func TestMakeInstall(t *testing.T) {
 		t.Fatal("make is not installed (apt-get install make)")
 	}
 	stage, build := t.TempDir(), t.TempDir()
-	args := []string{"-C", "../..", "--no-print-directory", "DESTDIR=" + stage, "PREFIX=/opt/mesosimg", "BIN=" + filepath.Join(build, "mesosimg")}
+	args := []string{"-C", "..", "--no-print-directory", "DESTDIR=" + stage, "PREFIX=/opt/mesosimg", "BIN=" + filepath.Join(build, "mesosimg")}
 	if out, err := exec.Command("make", append(args, "install")...).CombinedOutput(); err != nil {
 		t.Fatalf("make install: %v\n%s", err, out)
 	}
@@ -286,7 +286,7 @@ func TestVersionFromGit(t *testing.T) {
 	}
 	date := time.Unix(sec, 0).UTC().Format(time.RFC3339)
 	bin := filepath.Join(t.TempDir(), "mesosimg")
-	if out, err := exec.Command("go", "build", "-buildvcs=auto", "-trimpath", "-o", bin, "../../cmd/mesosimg").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-buildvcs=auto", "-trimpath", "-o", bin, "../cmd/mesosimg").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	out, err := exec.Command(bin, "version").Output()

@@ -10,14 +10,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mesosimg/mesosimg/internal/cli"
+	"github.com/mesosimg/mesosimg/cli"
 	"github.com/mesosimg/mesosimg/internal/golden"
 	"github.com/mesosimg/mesosimg/rollout"
 )
 
 // planCases holds the description pairs: testdata/plan/<case>/{old.yaml,new.yaml}, rendered
 // with testdata/plan/secrets.yaml (or the case's new.secrets.yaml for the new description).
-const planCases = "../../testdata/plan"
+const planCases = "../testdata/plan"
 
 // planCase renders a case's old description into a temporary output directory and returns
 // what plan needs: the directory, the new description and its secrets file.
@@ -268,7 +268,7 @@ func TestPlanHelp(t *testing.T) {
 // (both descriptions and the printed plan, byte for byte), and names every hazard, every need
 // of the rollout and every platform.
 func TestChangingDocIsCurrent(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/changing-a-cluster.md")
+	doc, err := os.ReadFile("../docs/changing-a-cluster.md")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -276,7 +276,7 @@ func TestChangingDocIsCurrent(t *testing.T) {
 	example := filepath.Join(planCases, "grow-zookeeper-3-to-5")
 	if golden.Updating() {
 		text = pasteExample(t, text, filepath.Join(example, "plan.txt"))
-		if err := os.WriteFile("../../docs/changing-a-cluster.md", []byte(text), 0o644); err != nil {
+		if err := os.WriteFile("../docs/changing-a-cluster.md", []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

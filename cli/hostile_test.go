@@ -11,7 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/mesosimg/mesosimg/internal/cli"
+	"github.com/mesosimg/mesosimg/cli"
 )
 
 // runBounded is run with a deadline: a hostile description must not hang the command.
@@ -144,7 +144,7 @@ var reExcerpt = regexp.MustCompile(`^ +([0-9]+|…)? \|( |$)`)
 // command: each exits 0 or 1 (never 2 or a crash) within the deadline, and every error line
 // is FILE:LINE:COLUMN: message with the line inside the file, or a short excerpt line under it.
 func TestHostileCorpusThroughTheCLI(t *testing.T) {
-	paths, _ := filepath.Glob("../../testdata/hostile/*.yaml")
+	paths, _ := filepath.Glob("../testdata/hostile/*.yaml")
 	if len(paths) == 0 {
 		t.Fatal("no hostile descriptions")
 	}

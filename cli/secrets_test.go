@@ -12,7 +12,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/mesosimg/mesosimg/internal/cli"
+	"github.com/mesosimg/mesosimg/cli"
 )
 
 // describe is a small description of cluster name with the given security: section body.

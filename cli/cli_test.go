@@ -13,7 +13,7 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/mesosimg/mesosimg/internal/cli"
+	"github.com/mesosimg/mesosimg/cli"
 )
 
 type result struct {
@@ -40,7 +40,7 @@ func runEnv(t *testing.T, env map[string]string, stdin string, args ...string) r
 	return result{code, out.String(), errb.String()}
 }
 
-const example = "../../examples/two-node/cluster.yaml"
+const example = "../examples/two-node/cluster.yaml"
 
 func TestUsageErrors(t *testing.T) {
 	for _, args := range [][]string{
@@ -249,7 +249,7 @@ func TestInit(t *testing.T) {
 // TestBinaryExitCodes runs the real binary, as users and scripts do.
 func TestBinaryExitCodes(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "mesosimg")
-	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/mesosimg").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/mesosimg").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	for _, tc := range []struct {

@@ -30,7 +30,7 @@ const (
 	ExitUsage   = 2
 )
 
-// Version is set at build time with -ldflags "-X github.com/mesosimg/mesosimg/internal/cli.Version=…".
+// Version is set at build time with -ldflags "-X github.com/mesosimg/mesosimg/cli.Version=…".
 var Version = devVersion
 
 //go:embed starter.yaml
