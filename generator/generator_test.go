@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"strings"
@@ -176,6 +177,24 @@ func checkUserData(t *testing.T, path string, data []byte) {
 		if strings.HasPrefix(content, "#!/bin/bash") || strings.HasPrefix(content, "#!/bin/sh") {
 			script := filepath.Join(t.TempDir(), "script")
 			os.WriteFile(script, []byte(content), 0o755)
+			consumers.ShellCheck(t, script)
+		}
+		// Python (the address check) must at least compile with the node's interpreter.
+		if strings.HasPrefix(content, "#!/usr/bin/python3") {
+			script := filepath.Join(t.TempDir(), "script.py")
+			os.WriteFile(script, []byte(content), 0o755)
+			if out, err := exec.Command("/usr/bin/python3", "-m", "py_compile", script).CombinedOutput(); err != nil {
+				t.Errorf("%s: %s does not compile: %v\n%s", path, wf["path"], err, out)
+			}
+		}
+	}
+	// bootcmd entries run as `sh -c SCRIPT`: each script passes shellcheck as sh.
+	cmds, _ := doc["bootcmd"].([]any)
+	for _, c := range cmds {
+		argv, _ := c.([]any)
+		if len(argv) >= 3 && argv[0] == "/bin/sh" && argv[1] == "-c" {
+			script := filepath.Join(t.TempDir(), "bootcmd.sh")
+			os.WriteFile(script, []byte(argv[2].(string)), 0o755)
 			consumers.ShellCheck(t, script)
 		}
 	}

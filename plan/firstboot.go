@@ -79,6 +79,7 @@ func (p *Cluster) firstBoot(n *Node) string {
 		"TLSKey":          TLSKeyPath,
 		"ZooKeeperConf":   "",
 		"MAC":             n.Network.MAC,
+		"AddressCheck":    p.addressCheck(n),
 	}
 	if n.Roles.ZooKeeper {
 		data["ZooKeeperConf"] = ZooKeeperConfDir

@@ -107,6 +107,8 @@ type Node struct {
 	Services []Service
 	// FirstBoot is the command cloud-init's runcmd runs once.
 	FirstBoot []string
+	// BootCmd are commands cloud-init's bootcmd runs at every boot, before write_files.
+	BootCmd [][]string
 }
 
 // Network is a node's static IPv4 configuration.
@@ -392,7 +394,7 @@ func (p *Cluster) node(n *v1.Node) Node {
 		Network:    p.network(n),
 		NTPServers: c.NTP.Servers,
 		NTPPools:   c.NTP.Pools,
-		FirstBoot:  []string{FirstBootPath},
+		FirstBoot:  []string{FirstBootRunPath},
 	}
 	for _, m := range p.ZooKeepers {
 		if m.Name == n.Name {
@@ -469,6 +471,9 @@ func (p *Cluster) node(n *v1.Node) Node {
 		// The firewall is up before any service listens.
 		out.Services = append([]Service{{Unit: "nftables", Check: Check{Kind: CheckNftables}}}, out.Services...)
 	}
+	// Faults: a power cut in the middle of the first boot, another machine on the node's address.
+	out.BootCmd = append(out.BootCmd, p.resumeCommand(&out))
+	out.Files = append(out.Files, p.faultFiles(&out)...)
 	out.Files = append(out.Files, File{Path: FirstBootPath, Mode: 0o755, Content: p.firstBoot(&out)})
 	return out
 }

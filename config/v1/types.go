@@ -53,6 +53,12 @@ type Network struct {
 	// and every zookeeper, master and marathon node) or auto (default: all up to 256 nodes,
 	// control-plane above, so user-data stays small and rendering linear in nodes).
 	EtcHosts string `yaml:"etc_hosts"`
+	// AddressCheck (default true): before starting any service, the first boot sends RFC 5227
+	// ARP probes for the node's address and refuses the seed when another machine answers (a
+	// clone, or another machine booted with this seed). Set false on networks where a proxy
+	// answers every ARP request with its own MAC (Azure, Google Cloud): there every probe would
+	// seem answered, and the platform keeps addresses unique itself.
+	AddressCheck *bool `yaml:"address_check"`
 }
 
 // Admin is the administrator account created on every node.

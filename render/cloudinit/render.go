@@ -92,6 +92,7 @@ func UserData(n *plan.Node) CloudConfig {
 		SSHPwauth:      false,
 		Users:          []any{"default"},
 		RunCmd:         [][]string{n.FirstBoot},
+		BootCmd:        n.BootCmd,
 	}
 	if n.FQDN != "" {
 		t := true

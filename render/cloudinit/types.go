@@ -13,6 +13,7 @@ type CloudConfig struct {
 	Users          []any       `yaml:"users"`
 	DisableRoot    bool        `yaml:"disable_root"`
 	SSHPwauth      bool        `yaml:"ssh_pwauth"`
+	BootCmd        [][]string  `yaml:"bootcmd,omitempty"`
 	NTP            *NTP        `yaml:"ntp,omitempty"`
 	Apt            *Apt        `yaml:"apt,omitempty"`
 	PackageUpdate  bool        `yaml:"package_update,omitempty"`

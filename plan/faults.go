@@ -1,0 +1,87 @@
+package plan
+
+import (
+	v1 "github.com/mesosimg/mesosimg/config/v1"
+)
+
+// Paths of the files that make the first boot survive faults: a power cut in the middle of it,
+// another machine answering for the node's address.
+const (
+	// FirstBootRunPath is what runcmd runs: the first-boot script, then the record that the first
+	// boot finished (FirstBootDonePath).
+	FirstBootRunPath = "/usr/local/lib/mesosimg/firstboot-run"
+	// AddressCheckPath sends RFC 5227 ARP probes for the node's address (python3).
+	AddressCheckPath = "/usr/local/lib/mesosimg/address-check"
+	// StateDir holds the readiness line and the first boot's records.
+	StateDir = "/var/lib/mesosimg"
+	// ReadinessPath holds the readiness line (or "<node> refused: …").
+	ReadinessPath = StateDir + "/readiness"
+	// FirstBootDonePath names the instance whose first boot finished; until it does, every boot
+	// makes cloud-init run the first boot's modules again (ResumeScript).
+	FirstBootDonePath = StateDir + "/firstboot.done"
+	// FirstBootStartedPath is written when the first boot starts: packages installed after it are
+	// verified after a power cut.
+	FirstBootStartedPath = StateDir + "/firstboot.started"
+	// InstanceIDRunPath is where cloud-init writes the instance-id at every boot
+	// (canonical/cloud-init 22.4.2 cloudinit/stages.py:394, helpers.py:337 and :360).
+	InstanceIDRunPath = "/run/cloud-init/.instance-id"
+)
+
+// resumeSemaphores are the cloud-init semaphores of the modules doing the first boot's work, in
+// the order they run: config-<module> with '-' as '_' (canonical/cloud-init 22.4.2
+// cloudinit/config/modules.py:238, cloudinit/helpers.py:58-59), and update_sources, apt-get
+// update's own (cloudinit/distros/debian.py:292-298).
+func resumeSemaphores(apt bool) []string {
+	s := []string{"config_write_files"}
+	if apt {
+		s = append(s, "config_apt_configure")
+	}
+	s = append(s, "config_runcmd")
+	if apt {
+		s = append(s, "update_sources", "config_package_update_upgrade_install")
+	}
+	return append(s, "config_write_files_deferred", "config_scripts_user")
+}
+
+// resumeCommand is the bootcmd entry that finishes an interrupted first boot (resume.sh.tmpl).
+// It runs in its own shell (sh -c), so that its exit ends nothing else of bootcmd.
+func (p *Cluster) resumeCommand(n *Node) []string {
+	apt := p.Description.Install.Method == v1.MethodApt
+	script := render("resume.sh.tmpl", map[string]any{
+		"Node":       n.Name,
+		"Done":       FirstBootDonePath,
+		"Started":    FirstBootStartedPath,
+		"Semaphores": resumeSemaphores(apt),
+		"Apt":        apt,
+	})
+	return []string{"/bin/sh", "-c", script, "mesosimg-resume"}
+}
+
+// faultFiles are the first boot's wrapper and, with network.address_check, the address prober.
+func (p *Cluster) faultFiles(n *Node) []File {
+	files := []File{{Path: FirstBootRunPath, Mode: 0o755, Content: render("firstboot-run.sh.tmpl", map[string]any{
+		"Node":           n.Name,
+		"FirstBoot":      FirstBootPath,
+		"Readiness":      ReadinessPath,
+		"RefusedPrefix":  n.Name + " refused:",
+		"Done":           FirstBootDonePath,
+		"InstanceIDFile": InstanceIDRunPath,
+	})}}
+	if p.addressCheck(n) != nil {
+		files = append(files, File{Path: AddressCheckPath, Mode: 0o755, Content: render("address-check.py.tmpl", nil)})
+	}
+	return files
+}
+
+// addressCheckData is what the first-boot script needs to probe the node's address.
+type addressCheckData struct {
+	Script, IP string
+}
+
+// addressCheck is the first-boot template's AddressCheck: nil without network.address_check.
+func (p *Cluster) addressCheck(n *Node) *addressCheckData {
+	if !v1.On(p.Description.Network.AddressCheck) {
+		return nil
+	}
+	return &addressCheckData{Script: AddressCheckPath, IP: n.IP}
+}
