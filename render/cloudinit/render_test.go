@@ -11,7 +11,9 @@ import (
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/render/cloudinit"
+	"github.com/mesosimg/mesosimg/render/yamlout"
 	"github.com/mesosimg/mesosimg/secrets"
+	"go.yaml.in/yaml/v3"
 )
 
 func bigPlan(t *testing.T, nodes int) *plan.Cluster {
@@ -87,5 +89,37 @@ func TestDuplicatePathRefused(t *testing.T) {
 	n.Files = append(n.Files, n.Files[0])
 	if _, err := cloudinit.Render(&n); err == nil || !strings.Contains(err.Error(), "twice") {
 		t.Errorf("got %v", err)
+	}
+}
+
+// TestAptSourcesWrittenWhole: every apt source is written with append: false, so that running
+// apt_configure again (a first boot resumed after a power cut) leaves one line, not two:
+// cloud-init appends unless told (canonical/cloud-init 22.4.2 cloudinit/config/cc_apt_configure.py:599-604).
+func TestAptSourcesWrittenWhole(t *testing.T) {
+	p := bigPlan(t, 2)
+	n := p.Node(0)
+	cc := cloudinit.UserData(&n)
+	if cc.Apt == nil || len(cc.Apt.Sources) == 0 {
+		t.Fatal("the test plan has no apt source")
+	}
+	b, err := yamlout.Marshal(cc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Apt struct {
+			Sources map[string]map[string]any `yaml:"sources"`
+		} `yaml:"apt"`
+	}
+	if err := yaml.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	for name, src := range doc.Apt.Sources {
+		if v, ok := src["append"]; !ok || v != false {
+			t.Errorf("apt source %s: append = %v (present: %v), want false", name, v, ok)
+		}
+	}
+	if len(doc.Apt.Sources) == 0 {
+		t.Error("no apt source in the marshalled user-data")
 	}
 }

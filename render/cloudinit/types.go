@@ -59,6 +59,10 @@ type AptSource struct {
 	Key       string `yaml:"key,omitempty"`
 	KeyID     string `yaml:"keyid,omitempty"`
 	KeyServer string `yaml:"keyserver,omitempty"`
+	// Append is always false: the .list file is written whole, so that running apt_configure again
+	// (a first boot resumed after a power cut) leaves one line, not two. cloud-init appends by
+	// default (canonical/cloud-init 22.4.2 cloudinit/config/cc_apt_configure.py:599-604).
+	Append bool `yaml:"append"`
 }
 
 // WriteFile is one write_files entry.
