@@ -90,9 +90,10 @@ bench: deps
 e2e-deps:
 	scripts/install-deps.sh --e2e
 
-## e2e: boot three Debian VMs from rendered seeds (one installed bare-metal style) and check the cluster forms; boot Debian's real netboot installer with a rendered command line (root, qemu, ~10 min)
+## e2e: boot three Debian VMs from rendered seeds (one installed bare-metal style) and check the cluster forms; the first boot under faults (a late member, two machines with one seed, a power cut: e2e/faults.sh); boot Debian's real netboot installer with a rendered command line (root, qemu, ~20 min)
 e2e: e2e-deps build
 	e2e/run.sh
+	e2e/faults.sh
 	e2e/debian-installer.sh
 
 clean:
