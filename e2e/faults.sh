@@ -62,6 +62,7 @@ declare -A QPID=() BOOTS=()
 cleanup() {
   local rc=$? n p
   trap - EXIT INT TERM
+  [ -z "${APT_TRACK:-}" ] || kill -TERM "$APT_TRACK" 2>/dev/null || true
   for n in "${!QPID[@]}"; do kill -TERM "${QPID[$n]}" 2>/dev/null || true; done
   for _ in 1 2 3 4 5 6 7 8 9 10; do
     p=0; for n in "${!QPID[@]}"; do kill -0 "${QPID[$n]}" 2>/dev/null && p=1; done
@@ -173,12 +174,14 @@ power_off() {
   wait "${QPID[$v]}" 2>/dev/null || true
   unset "QPID[$v]"
 }
-# wait_for VM REGEX [SECONDS]: until the console of VM's current boot matches; prints the match.
+# wait_for VM REGEX [SECONDS]: until the console of VM's current boot matches; the matching line
+# is left in WAITED (no command substitution: a trap must not wait for a subshell's loop).
 wait_for() {
   local v=$1 re=$2 limit=${3:-$BOOT_TIMEOUT} t l
   t=$(date +%s)
+  WAITED=
   while :; do
-    if l=$(console "$v" | grep -m1 -E "$re") && [ -n "$l" ]; then printf '%s\n' "$l"; return 0; fi
+    if l=$(console "$v" | grep -m1 -E "$re") && [ -n "$l" ]; then WAITED=$l; return 0; fi
     running "$v" || return 2
     [ "$(since "$t")" -lt "$limit" ] || return 1
     sleep 2
@@ -305,29 +308,17 @@ VAPPEND[pkg1]="root=/dev/vda rw console=ttyS0,115200 panic=-1 net.ifnames=0"
 VOUT[pkg1]=$APT_OUT
 qemu-img create -q -f qcow2 -F raw -b "$APT_IMG/rootfs.raw" "$WORK/vm/pkg1.qcow2"
 
-# apt_dpkg_state RAW: the dpkg status of ZooKeeper's packages and the dpkg journal, read from a disk.
+# apt_dpkg_state RAW: what dpkg itself (the host's, on a copy of the disk's /var/lib/dpkg: status
+# and its journal) says of the node's packages, and whether it was interrupted (dpkg --audit).
 apt_dpkg_state() {
-  "$PY" - "$1" "$e2e" <<'PYEOF'
-import subprocess, sys
-sys.path.insert(0, sys.argv[2])
-from check import Disk
-d = Disk(sys.argv[1])
-want = ("zookeeperd", "zookeeper", "libzookeeper-java")
-def stanzas(text):
-    for stanza in text.split("\n\n"):
-        f = dict(l.split(": ", 1) for l in stanza.splitlines() if ": " in l and not l.startswith(" "))
-        if f.get("Package") in want:
-            yield f["Package"], f.get("Status", "?").replace("install ok ", "")
-status, _, _ = d.read("/var/lib/dpkg/status")
-state = dict(stanzas((status or b"").decode(errors="replace")))
-# dpkg's journal: each file of /var/lib/dpkg/updates is a status stanza not yet merged into status.
-out = subprocess.run(["debugfs", "-R", "ls -p /var/lib/dpkg/updates", sys.argv[1]], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout.decode()
-names = sorted(f[5] for f in (l.split("/") for l in out.splitlines()) if len(f) > 5 and f[5].isdigit())
-for n in names:
-    data, _, _ = d.read("/var/lib/dpkg/updates/" + n)
-    state.update(stanzas((data or b"").decode(errors="replace")))
-print("dpkg: %s; %d journal entries not merged" % (", ".join("%s %s" % kv for kv in sorted(state.items())) or "none of them recorded", len(names)))
-PYEOF
+  local adm st audit
+  adm=$(mktemp -d "$WORK/dpkg.XXXXXX")
+  debugfs -R "rdump /var/lib/dpkg $adm" "$1" >/dev/null 2>&1
+  st=$(dpkg-query --admindir="$adm/dpkg" -W -f='${db:Status-Abbrev} ${Package}\n' zookeeperd zookeeper libzookeeper-java curl aventer-mesos 2>&1 | awk 'NF == 2 { printf "%s %s, ", $2, $1 } NF == 1 { printf "%s (unknown), ", $1 }')
+  audit=$(dpkg --admindir="$adm/dpkg" --audit 2>&1 | grep -E '^ [a-z0-9]' | awk '{ print $1 }' | tr '\n' ' ')
+  rm -rf "$adm"
+  st=${st%, }
+  echo "dpkg: ${st:-none of them known}; dpkg --audit: ${audit:-clean}"
 }
 
 # apt_files_whole RAW: every file of ZooKeeper's packages matches the md5sum dpkg recorded.
@@ -363,7 +354,8 @@ apt_track() {
   cut_at=
   t=$(date +%s)
   while [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] && running pkg1; do
-    if l=$(console pkg1 | sed -n "/running 'modules:final'/,\$p" | grep -m1 -E 'Unpacking libzookeeper-java ') && [ -n "$l" ]; then
+    # The raw console file, not console(): the cut must follow the line within a fraction of a second.
+    if l=$(grep -a -m1 'Unpacking libzookeeper-java ' "$WORK/logs/pkg1.boot1.console.log" | tr -d '\r') && [ -n "$l" ]; then
       qmp pkg1 quit || kill -KILL "${QPID[pkg1]}"
       cut_at=$(since "${T_ON[pkg1]}")
       break
@@ -382,10 +374,10 @@ apt_track() {
     say "F: the cut left on pkg1's disk: $st"
     rm -f "$raw"
     vm_start pkg1 pkg1
-    if l=$(wait_for pkg1 "mesosimg: pkg1: the first boot of .* has not finished"); then ok "F: mesosimg: ${l#*mesosimg: }"
+    if wait_for pkg1 "mesosimg: pkg1: the first boot of .* has not finished"; then l=$WAITED; ok "F: mesosimg: ${l#*mesosimg: }"
     else fail "F: no resume after the cut during package installation" "$(tail_of pkg1)"; fi
-    if l=$(wait_for pkg1 "mesosimg: pkg1 [a-z-]+=[a-z]+"); then
-      figure "F pkg1: power-on (after the cut) to readiness $(uptime_of "$l")s: mesosimg: ${l#*mesosimg: }"
+    if wait_for pkg1 "mesosimg: pkg1 [a-z-]+=[a-z]+"; then l=$WAITED;
+      figure "F pkg1: power-on (after the cut) to readiness $(uptime_of "$l")s (guest clock): mesosimg: ${l#*mesosimg: }"
       l="mesosimg: ${l#*mesosimg: }"
       judge_readiness pkg1 pkg1 "$l"
     else
@@ -393,7 +385,7 @@ apt_track() {
     fi
     repair=$(console pkg1 | grep -oE 'mesosimg: pkg1: (dpkg was interrupted|packages damaged|installing).*' | tr '\n' ';' || true)
     figure "F pkg1: the resume step's repairs: ${repair:-none needed}"
-    wait_for pkg1 'Cloud-init v\. .* finished at' 120 >/dev/null || fail "F: cloud-init did not finish on pkg1" "$(tail_of pkg1)"
+    wait_for pkg1 'Cloud-init v\. .* finished at' 120 || fail "F: cloud-init did not finish on pkg1" "$(tail_of pkg1)"
     console_errors pkg1 "$E2E_ALLOW|$RUNCMD_FAILED"
     power_off pkg1
     raw=$(disk_of pkg1)
@@ -422,7 +414,7 @@ vm_start node1 node1
 vm_start node2 node2
 declare -A LINE=() UP=()
 for n in node1 node2; do
-  if l=$(wait_for "$n" "mesosimg: $n [a-z-]+=[a-z]+"); then
+  if wait_for "$n" "mesosimg: $n [a-z-]+=[a-z]+"; then l=$WAITED;
     LINE[$n]="mesosimg: ${l#*mesosimg: }"; UP[$n]=$(uptime_of "$l")
   else
     fail "A: $n printed no readiness line within ${BOOT_TIMEOUT}s while node3 was off" "$(tail_of "$n")"
@@ -433,11 +425,11 @@ read -r ldr synced <<<"$(synced_is 1)"
 if [ "$ldr" != none ] && [ "$synced" = 1 ]; then ok "A: the ensemble formed without node3: leader $ldr, zk_synced_followers=$synced"
 else fail "A: no ensemble of node1 and node2 (leader=$ldr synced=$synced)" "$(zk_report)"; fi
 for n in node1 node2; do
-  figure "A $n: power-on to readiness ${UP[$n]:-?}s: ${LINE[$n]:-none}"
+  figure "A $n: power-on to readiness ${UP[$n]:-?}s (guest clock): ${LINE[$n]:-none}"
 done
 # The znodes node1 and node2 write (the image's probe) are the data written before node3's faults.
 for n in node1 node2; do
-  wait_for "$n" "e2e-probe: $n created /mesosimg-e2e/$n=" 240 >/dev/null || fail "A: $n's probe wrote no znode" "$(console "$n" | grep e2e-probe)"
+  wait_for "$n" "e2e-probe: $n created /mesosimg-e2e/$n=" 240 || fail "A: $n's probe wrote no znode" "$(console "$n" | grep e2e-probe)"
 done
 declare -A ZNODE=()
 for n in node1 node2; do ZNODE[$n]=$(console "$n" | grep -oE "e2e-probe: $n created /mesosimg-e2e/$n=[^ ]+" | tail -n1 | sed 's/.*=//'); done
@@ -449,14 +441,14 @@ vm_start clone3 node3
 REFUSE="mesosimg: refusing seed of node3 on a machine with MAC"
 declare -A B_OUT=() B_UP=()
 for v in node3 clone3; do
-  if l=$(wait_for "$v" "$REFUSE|mesosimg: node3 [a-z-]+=[a-z]+"); then B_OUT[$v]="mesosimg: ${l#*mesosimg: }"; B_UP[$v]=$(uptime_of "$l")
+  if wait_for "$v" "$REFUSE|mesosimg: node3 [a-z-]+=[a-z]+"; then l=$WAITED; B_OUT[$v]="mesosimg: ${l#*mesosimg: }"; B_UP[$v]=$(uptime_of "$l")
   else fail "B: $v neither refused the seed nor printed a readiness line within ${BOOT_TIMEOUT}s" "$(tail_of "$v")"; fi
 done
 served=()
 for v in node3 clone3; do
   case ${B_OUT[$v]:-} in
     "$REFUSE"*) ok "B: $v refused: ${B_OUT[$v]}"
-                figure "B $v: refused ${B_UP[$v]:-?}s after power-on: ${B_OUT[$v]}" ;;
+                figure "B $v: refused ${B_UP[$v]:-?}s after power-on (guest clock): ${B_OUT[$v]}" ;;
     mesosimg:*) served+=("$v"); say "B: $v went on as node3: ${B_OUT[$v]}"
                 figure "B $v: went on as node3: ${B_OUT[$v]}" ;;
   esac
@@ -497,7 +489,7 @@ if [ ${#served[@]} = 0 ] || [ "${served[0]}" != node3 ]; then
   power_off node3
   vm_start node3 node3
   # The refused first boot is tried again: cloud-init runs its modules once more.
-  if l=$(wait_for node3 "mesosimg: node3: the first boot of .* has not finished"); then ok "C: $l"
+  if wait_for node3 "mesosimg: node3: the first boot of .* has not finished"; then l=$WAITED; ok "C: $l"
   else fail "C: node3's refused first boot is not tried again" "$(tail_of node3)"; fi
 else
   say "C: node3 went on in B; it is cut in the middle of that first boot"
@@ -542,24 +534,24 @@ fi
 # ================================================================ D. node3 boots once more and converges
 say "D: node3 powers on again after the cut"
 vm_start node3 node3
-if l=$(wait_for node3 "mesosimg: node3: the first boot of .* has not finished"); then
+if wait_for node3 "mesosimg: node3: the first boot of .* has not finished"; then l=$WAITED;
   l="mesosimg: ${l#*mesosimg: }"
   ok "D: $l"; figure "D node3: $l"
   grep -q 'scripts_user' <<<"$l" || fail "D: the resume step does not run scripts-user again" "$l"
 else
   fail "D: no resume after the cut: cloud-init would skip the first boot's modules" "$(tail_of node3)"
 fi
-if l=$(wait_for node3 "mesosimg: node3 [a-z-]+=[a-z]+"); then
+if wait_for node3 "mesosimg: node3 [a-z-]+=[a-z]+"; then l=$WAITED;
   ready_line=$l
   l="mesosimg: ${l#*mesosimg: }"
   judge_readiness node3 node3 "$l"
-  figure "D node3: power-on (after the cut) to readiness $(uptime_of "$ready_line")s: $l"
+  figure "D node3: power-on (after the cut) to readiness $(uptime_of "$ready_line")s (guest clock): $l"
 else
   fail "D: node3 printed no readiness line after the cut" "$(tail_of node3)"
 fi
-fin=$(wait_for node3 'Cloud-init v\. .* finished at' 120 || true)
+fin=; wait_for node3 'Cloud-init v\. .* finished at' 120 && fin=$WAITED
 [ -n "$fin" ] || fail "D: cloud-init did not finish on node3" "$(tail_of node3)"
-if wait_for node3 "e2e-probe: node3 (done|gave up)" 300 >/dev/null; then
+if wait_for node3 "e2e-probe: node3 (done|gave up)" 300; then
   for n in node1 node2; do
     if console node3 | grep -qF "e2e-probe: node3 read /mesosimg-e2e/$n=${ZNODE[$n]:-?}"; then ok "D: node3 read /mesosimg-e2e/$n=${ZNODE[$n]}, written before the faults"
     else fail "D: node3 did not read the znode $n wrote before the faults (${ZNODE[$n]:-?})" "$(console node3 | grep e2e-probe)"; fi
@@ -589,8 +581,9 @@ for n in node1 node2 node3; do
   iid=$(sed -n 's/^instance-id: *//p' "$OUT/nodes/$n/meta-data" | tr -d '"'"'")
   [ "$d" = "$iid" ] && ok "$n: /var/lib/mesosimg/firstboot.done names $iid" || fail "$n: firstboot.done is '${d:-missing}', not $iid"
   st=$(dcat "$raw" /var/lib/cloud/data/status.json)
-  # cloud-init status is derived from status.json: the final stage must report exactly the failed
-  # runcmd the readiness line explains (Mesos is missing here), not a clean "done".
+  # `cloud-init status` reads status.json (linked from /run/cloud-init, cloudinit/cmd/main.py:761-763)
+  # and says error when a stage lists errors (cloudinit/cmd/status.py:213-251): the final stage
+  # must report the failed runcmd the readiness line explains (Mesos is missing here), not "done".
   if "$PY" -c 'import json, sys; e = json.load(sys.stdin)["v1"]["modules-final"]["errors"]; sys.exit(0 if any("scripts-user" in x or "runcmd" in x for x in e) else 1)' <<<"$st" 2>/dev/null; then
     ok "$n: cloud-init's status reports the first boot's not-ok services (modules-final errors name scripts-user), as its readiness line does"
   else
