@@ -241,8 +241,14 @@ console_errors() {
 }
 # What a first boot that exits 1 causes (the readiness line or a refusal explains it).
 RUNCMD_FAILED="Failed to run module scripts-user|Running module scripts-user .* failed|'scripts-user', RuntimeError\('Runparts: 1 failures \(runcmd\)|Failed to start cloud-fina"
-# disk_of VM: its overlay as raw (for debugfs), the path printed.
-disk_of() { qemu-img convert -O raw "$WORK/vm/$1.qcow2" "$WORK/vm/$1.raw" && echo "$WORK/vm/$1.raw"; }
+# disk_of VM: its overlay as raw (for debugfs), the path printed. After a cut the ext4 journal
+# holds committed writes not yet in place, which debugfs does not apply: the copy gets what the
+# kernel does when it mounts the disk, the journal replayed (e2fsck -E journal_only), nothing else.
+disk_of() {
+  qemu-img convert -O raw "$WORK/vm/$1.qcow2" "$WORK/vm/$1.raw" || return 1
+  e2fsck -E journal_only -y "$WORK/vm/$1.raw" >>"$WORK/logs/$1.e2fsck.log" 2>&1 || [ $? -le 1 ] || return 1
+  echo "$WORK/vm/$1.raw"
+}
 # uptime_of CONSOLE-LINE: the kernel's time stamp of a console line, in whole seconds.
 uptime_of() { sed -n 's/^\[ *\([0-9]*\)\.[0-9]*\].*/\1/p' <<<"$1"; }
 dcat() { debugfs -R "cat $2" "$1" 2>/dev/null; }
