@@ -82,10 +82,12 @@ fuzz-ci:
 	$(GO) test ./seed -run '^$$' -fuzz '^FuzzWriteISO$$' -fuzztime $(FUZZ_SEED_TIME)
 	$(GO) test ./seed -run '^$$' -fuzz '^FuzzWriteFAT$$' -fuzztime $(FUZZ_SEED_TIME)
 
-## bench: Go benchmarks (10,000-node renders, seed writers), then seeds against cloud-localds
+## bench: Go benchmarks (10,000-node renders, seed writers), seeds against cloud-localds, then a
+## whole 10,000-node render onto tmpfs against cp -a of its tree (RUNS=5, median)
 bench: deps
 	$(GO) test ./generator ./seed -run '^$$' -bench . -benchmem -benchtime 3x
 	scripts/bench-seeds.sh
+	scripts/bench-render.sh
 
 e2e-deps:
 	scripts/install-deps.sh --e2e
