@@ -7,7 +7,6 @@
 package generator
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -343,12 +342,12 @@ func renderNode(p *plan.Cluster, n *plan.Node, opts Options) ([]File, error) {
 	for _, s := range []struct {
 		format Format
 		name   string
-		write  seed.WriteFunc
-	}{{FormatISO, SeedISOName, seed.WriteISO}, {FormatVFAT, SeedVFATName, seed.WriteFAT}} {
+		image  seed.ImageFunc
+	}{{FormatISO, SeedISOName, seed.ISO}, {FormatVFAT, SeedVFATName, seed.FAT}} {
 		if !opts.wants(s.format) {
 			continue
 		}
-		img, err := writeSeed(s.write, seedFiles, opts.Epoch)
+		img, err := writeSeed(s.image, seedFiles, opts.Epoch)
 		if err != nil {
 			return nil, fmt.Errorf("node %s: %s: %w", n.Name, s.name, err)
 		}
@@ -382,7 +381,7 @@ func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.
 	meta := installer.InstallMetaData(c.Cluster, n.Name)
 	if installerFormat && ubuntu {
 		// The autoinstall on a small cidata seed, for USB sticks and virtual media.
-		img, err := writeSeed(seed.WriteISO, []seed.File{{Name: "meta-data", Data: meta}, {Name: "user-data", Data: answers.Data}}, opts.Epoch)
+		img, err := writeSeed(seed.ISO, []seed.File{{Name: "meta-data", Data: meta}, {Name: "user-data", Data: answers.Data}}, opts.Epoch)
 		if err != nil {
 			return nil, fmt.Errorf("node %s: %s: %w", n.Name, AutoinstallSeedName, err)
 		}
@@ -405,11 +404,9 @@ func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.
 	return append(out, nf...), nil
 }
 
-// writeSeed writes a cidata image of files with write.
-func writeSeed(write seed.WriteFunc, files []seed.File, epoch time.Time) ([]byte, error) {
-	var b bytes.Buffer
-	err := write(&b, files, seed.Options{Label: SeedLabel, ModTime: epoch})
-	return b.Bytes(), err
+// writeSeed builds a cidata image of files with image.
+func writeSeed(image seed.ImageFunc, files []seed.File, epoch time.Time) ([]byte, error) {
+	return image(files, seed.Options{Label: SeedLabel, ModTime: epoch})
 }
 
 // SeedLabel is the volume label cloud-init's NoCloud datasource looks for.

@@ -71,16 +71,25 @@ func (l fatLayout) dataStart() int   { return 1 + 2*l.fatSectors + l.rootSectors
 // a CRC-32 of the label, time, names and contents, so it is stable for
 // identical input. Nothing is written if validation fails.
 func WriteFAT(w io.Writer, files []File, opts Options) error {
+	_, err := writeFAT(w, files, opts)
+	return err
+}
+
+// FAT returns the image WriteFAT writes, built in one buffer of the image's size.
+func FAT(files []File, opts Options) ([]byte, error) { return writeFAT(nil, files, opts) }
+
+// writeFAT writes the image to w, or returns it when w is nil.
+func writeFAT(w io.Writer, files []File, opts Options) ([]byte, error) {
 	sorted, err := checkFiles(files)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkLabel(opts.Label, fatLabelMax, "FAT", "A-Z a-z 0-9 _ -", fatLabelChar); err != nil {
-		return err
+		return nil, err
 	}
 	mt, err := checkTime(opts.ModTime, fatMinYear, fatMaxYear, "FAT")
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	fs := fatNames(sorted)
@@ -90,7 +99,7 @@ func WriteFAT(w io.Writer, files []File, opts Options) error {
 	}
 	l, err := planFAT(fs, entries)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	clusterBytes := l.spc * fatSector

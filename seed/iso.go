@@ -92,16 +92,25 @@ func (f *isoFile) isoID() string { return f.base + "." + f.ext + ";1" }
 // as NoCloud's "cidata" needs) and at most 32 characters; opts.ModTime must
 // fall in the years 1900 to 2155. Nothing is written if validation fails.
 func WriteISO(w io.Writer, files []File, opts Options) error {
+	_, err := writeISO(w, files, opts)
+	return err
+}
+
+// ISO returns the image WriteISO writes, built in one buffer of the image's size.
+func ISO(files []File, opts Options) ([]byte, error) { return writeISO(nil, files, opts) }
+
+// writeISO writes the image to w, or returns it when w is nil.
+func writeISO(w io.Writer, files []File, opts Options) ([]byte, error) {
 	sorted, err := checkFiles(files)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkLabel(opts.Label, isoLabelMax, "ISO 9660", "A-Z a-z 0-9 _", isoLabelChar); err != nil {
-		return err
+		return nil, err
 	}
 	mt, err := checkTime(opts.ModTime, isoMinYear, isoMaxYear, "ISO 9660")
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	fs := isoNames(sorted)

@@ -55,11 +55,13 @@ ethernets:
 type format struct {
 	name  string
 	write WriteFunc
+	// image builds in memory what write writes.
+	image func([]File, Options) ([]byte, error)
 	parse func([]byte) (files map[string][]byte, label string, modTime time.Time, err error)
 }
 
 var formats = []format{
-	{"ISO", WriteISO, func(b []byte) (map[string][]byte, string, time.Time, error) {
+	{"ISO", WriteISO, ISO, func(b []byte) (map[string][]byte, string, time.Time, error) {
 		img, err := parseISO(b)
 		if err != nil {
 			return nil, "", time.Time{}, err
@@ -69,7 +71,7 @@ var formats = []format{
 		}
 		return img.Files, img.Label, img.ModTime, nil
 	}},
-	{"FAT", WriteFAT, func(b []byte) (map[string][]byte, string, time.Time, error) {
+	{"FAT", WriteFAT, FAT, func(b []byte) (map[string][]byte, string, time.Time, error) {
 		img, err := parseFAT(b)
 		if err != nil {
 			return nil, "", time.Time{}, err
@@ -134,6 +136,25 @@ func fileSets() map[string][]File {
 		"odd":     odd,
 		"many":    many,
 		"big":     {{Name: "user-data", Data: big}, {Name: "meta-data", Data: []byte("instance-id: big\n")}},
+	}
+}
+
+// TestImageIsWhatWriteWrites holds ISO and FAT (one buffer of the image's size) to the
+// streaming writers, byte for byte, over every file set (the big one exceeds the stream's buffer).
+func TestImageIsWhatWriteWrites(t *testing.T) {
+	for _, f := range formats {
+		for name, files := range fileSets() {
+			img, err := f.image(files, cidata)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", f.name, name, err)
+			}
+			if want := mustWrite(t, f.write, files, cidata); !bytes.Equal(img, want) {
+				t.Errorf("%s/%s: the in-memory image (%d bytes) differs from the written one (%d bytes)", f.name, name, len(img), len(want))
+			}
+			if len(img) != cap(img) {
+				t.Errorf("%s/%s: image of %d bytes in a buffer of %d: not allocated at its size", f.name, name, len(img), cap(img))
+			}
+		}
 	}
 }
 
