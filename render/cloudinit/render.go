@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
-	"github.com/mesosimg/mesosimg/render/yamlout"
 
 	"github.com/mesosimg/mesosimg/plan"
 )
@@ -30,23 +29,24 @@ func Render(n *plan.Node) (Files, error) {
 		}
 		seen[f.Path] = true
 	}
-	ud, err := marshal(cc)
+	userData, err := marshalUserData(Header, cc)
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
 	}
-	md, err := marshal(MetaData{InstanceID: n.InstanceID, LocalHostname: n.Name})
+	md, err := MetaData{InstanceID: n.InstanceID, LocalHostname: n.Name}.Marshal()
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: meta-data: %w", n.Name, err)
 	}
-	nc, err := marshal(Network(n))
+	nc, err := Network(n).Marshal()
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: network-config: %w", n.Name, err)
 	}
 	secret := false
-	for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
-		secret = secret || f.Secret
+	for _, list := range [][]plan.File{n.EarlyFiles, n.Files} {
+		for _, f := range list {
+			secret = secret || f.Secret
+		}
 	}
-	userData := append([]byte(Header), ud...)
 	if len(userData) > MaxUserData {
 		if userData, err = gzipBytes(userData); err != nil {
 			return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
@@ -78,8 +78,6 @@ func gzipBytes(data []byte) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
-
-func marshal(v any) ([]byte, error) { return yamlout.Marshal(v) }
 
 // UserData builds the cloud-config of node n.
 func UserData(n *plan.Node) CloudConfig {

@@ -70,7 +70,11 @@ func Render(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) (File, error) {
 // autoinstall on the autoinstall seed or nocloud-net directory (not the node's own: the
 // installed system has its own instance-id).
 func InstallMetaData(cluster, node string) []byte {
-	return []byte(mustMarshal(cloudinit.MetaData{InstanceID: "mesosimg-install-" + cluster + "-" + node, LocalHostname: node}))
+	b, err := cloudinit.MetaData{InstanceID: "mesosimg-install-" + cluster + "-" + node, LocalHostname: node}.Marshal()
+	if err != nil {
+		panic(err) // two strings always marshal
+	}
+	return b
 }
 
 // seedFile is a file (an absolute path on the installed system) and its mode there.
