@@ -1,6 +1,10 @@
 package cloudinit
 
-import "github.com/mesosimg/mesosimg/render/yamlout"
+import (
+	"strings"
+
+	"github.com/mesosimg/mesosimg/render/yamlout"
+)
 
 // The NoCloud documents are written once per node, so they are marshalled key by key through
 // yamlout.Block, in the order and with the omissions of their yaml tags; a document Block cannot
@@ -9,9 +13,10 @@ import "github.com/mesosimg/mesosimg/render/yamlout"
 
 // marshalUserData is prefix followed by cc as YAML.
 func marshalUserData(prefix string, cc CloudConfig) ([]byte, error) {
+	// Keys and short values, then each file with its content's lines indented by 6.
 	size := len(prefix) + 1024
 	for _, f := range cc.WriteFiles {
-		size += len(f.Path) + len(f.Content) + 128
+		size += 128 + len(f.Path) + len(f.Content) + 6*strings.Count(f.Content, "\n")
 	}
 	w := yamlout.NewBlock(prefix, size)
 	cc.writeYAML(w)

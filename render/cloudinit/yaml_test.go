@@ -115,3 +115,31 @@ func TestFuzzedDocumentsReachBlock(t *testing.T) {
 		t.Errorf("Block wrote %d of 300 filled documents", wrote)
 	}
 }
+
+// benchmarkUserData marshals the user-data of an agent of the HA example.
+func benchmarkUserData(b *testing.B, marshal func(CloudConfig) ([]byte, error)) {
+	p, err := plan.Build(testcases.Load(b, "../../examples/ha/cluster.yaml"), secrets.Fixed())
+	if err != nil {
+		b.Fatal(err)
+	}
+	n := p.Node(p.NodeCount() - 1)
+	cc := UserData(&n)
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := marshal(cc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(len(out)))
+	}
+}
+
+// BenchmarkUserDataBlock: user-data through its Block writer.
+func BenchmarkUserDataBlock(b *testing.B) {
+	benchmarkUserData(b, func(cc CloudConfig) ([]byte, error) { return marshalUserData(Header, cc) })
+}
+
+// BenchmarkUserDataMarshal: the same through yamlout.Marshal (yaml.v3).
+func BenchmarkUserDataMarshal(b *testing.B) {
+	benchmarkUserData(b, func(cc CloudConfig) ([]byte, error) { return yamlout.Marshal(cc) })
+}

@@ -71,10 +71,7 @@ func (w *Block) Key(indent int, key string) {
 	case doubleQuoted:
 		w.buf = appendDoubleQuoted(w.buf, key)
 	case singleQuoted:
-		var ok bool
-		if w.buf, ok = appendSingleQuoted(w.buf, key); !ok {
-			w.Fail()
-		}
+		w.buf = appendSingleQuoted(w.buf, key)
 	default:
 		w.Fail()
 	}
@@ -104,24 +101,20 @@ func (w *Block) String(indent int, s string) {
 	if w.state == afterKey {
 		w.buf = append(w.buf, ' ')
 	}
-	ok := true
 	switch styleOf(s, false) {
 	case plain:
 		w.buf = append(w.buf, s...)
 	case singleQuoted:
-		w.buf, ok = appendSingleQuoted(w.buf, s)
+		w.buf = appendSingleQuoted(w.buf, s)
 	case doubleQuoted:
 		w.buf = appendDoubleQuoted(w.buf, s)
 	case literal:
-		w.buf, ok = appendLiteral(w.buf, s, indent+2)
-		if ok && s != "" && s[len(s)-1] == '\n' {
+		w.buf = appendLiteral(w.buf, s, indent+2)
+		if s[len(s)-1] == '\n' {
 			w.state = lineStart
 			return
 		}
 	default:
-		ok = false
-	}
-	if !ok {
 		w.Fail()
 	}
 	w.buf = append(w.buf, '\n')

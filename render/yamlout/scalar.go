@@ -56,28 +56,71 @@ func styleOf(s string, key bool) style {
 	if st == literal && (!a.blockAllowed || key) {
 		st = doubleQuoted
 	}
+	// yaml.v3 writes a break in single quotes, or one other than LF in a literal, as a line of
+	// its own, which Block does not reproduce.
+	if st == singleQuoted && a.multiline || st == literal && a.otherBreaks {
+		return unsupported
+	}
 	return st
 }
 
-// analysis is what yaml_emitter_analyze_scalar finds in a scalar, for block context.
+// analysis is what yaml_emitter_analyze_scalar finds in a scalar, for block context; and
+// whether it holds line breaks other than LF (CR, NEL, LS, PS).
 type analysis struct {
 	multiline, plainAllowed, singleQuotedAllowed, blockAllowed bool
+	otherBreaks                                                bool
 }
+
+// ordinary are the bytes that, past the first, change nothing in an analysis but end a run
+// of spaces or breaks: printable ASCII other than space, ':' and '#'.
+var ordinary = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = c != ':' && c != '#'
+	}
+	return t
+}()
 
 func analyze(s string) analysis {
 	if s == "" {
 		return analysis{plainAllowed: true, singleQuotedAllowed: true}
 	}
-	var indicators, lineBreaks, special, tabs bool
+	var indicators, lineBreaks, otherBreaks, special, tabs bool
 	var leadingSpace, leadingBreak, trailingSpace, trailingBreak, breakSpace, spaceBreak bool
 	if strings.HasPrefix(s, "---") || strings.HasPrefix(s, "...") {
 		indicators = true
 	}
 	precededByWhitespace, previousSpace, previousBreak := true, false, false
 	for i, w := 0, 0; i < len(s); i += w {
-		w = charWidth(s[i])
-		followedByWhitespace := i+w >= len(s) || s[i+w] == ' ' || s[i+w] == '\t'
 		c := s[i]
+		if i > 0 {
+			// Fast paths for what text is mostly made of: the generic code below gives the same.
+			switch {
+			case ordinary[c]:
+				// A run of ordinary bytes: nothing to note but that it follows no whitespace.
+				j := i + 1
+				for j < len(s) && ordinary[s[j]] {
+					j++
+				}
+				w = j - i
+				precededByWhitespace, previousSpace, previousBreak = false, false, false
+				continue
+			case c == ' ':
+				w = 1
+				trailingSpace = trailingSpace || i+1 == len(s)
+				breakSpace = breakSpace || previousBreak
+				precededByWhitespace, previousSpace, previousBreak = true, true, false
+				continue
+			case c == '\n':
+				w = 1
+				lineBreaks = true
+				trailingBreak = trailingBreak || i+1 == len(s)
+				spaceBreak = spaceBreak || previousSpace
+				precededByWhitespace, previousSpace, previousBreak = true, false, true
+				continue
+			}
+		}
+		w = charWidth(c)
+		followedByWhitespace := i+w >= len(s) || s[i+w] == ' ' || s[i+w] == '\t'
 		if i == 0 {
 			switch c {
 			case '#', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`':
@@ -98,14 +141,16 @@ func analyze(s string) analysis {
 		} else if !isPrintable(s, i) {
 			special = true
 		}
+		brk := isBreak(s, i)
 		switch {
 		case c == ' ':
 			leadingSpace = leadingSpace || i == 0
 			trailingSpace = trailingSpace || i+w == len(s)
 			breakSpace = breakSpace || previousBreak
 			previousSpace, previousBreak = true, false
-		case isBreak(s, i):
+		case brk:
 			lineBreaks = true
+			otherBreaks = otherBreaks || c != '\n'
 			leadingBreak = leadingBreak || i == 0
 			trailingBreak = trailingBreak || i+w == len(s)
 			spaceBreak = spaceBreak || previousSpace
@@ -113,9 +158,9 @@ func analyze(s string) analysis {
 		default:
 			previousSpace, previousBreak = false, false
 		}
-		precededByWhitespace = c == ' ' || c == '\t' || isBreak(s, i) || c == 0
+		precededByWhitespace = c == ' ' || c == '\t' || brk || c == 0
 	}
-	a := analysis{multiline: lineBreaks, plainAllowed: true, singleQuotedAllowed: true, blockAllowed: true}
+	a := analysis{multiline: lineBreaks, otherBreaks: otherBreaks, plainAllowed: true, singleQuotedAllowed: true, blockAllowed: true}
 	if leadingSpace || leadingBreak || trailingSpace || trailingBreak || breakSpace || spaceBreak || tabs || special || lineBreaks || indicators {
 		a.plainAllowed = false
 	}
@@ -274,14 +319,8 @@ func isOldBool(s string) bool {
 	return false
 }
 
-// appendSingleQuoted writes s in single quotes; false when s holds a line break, which
-// yaml.v3 would write as a folded line.
-func appendSingleQuoted(b []byte, s string) ([]byte, bool) {
-	for i := 0; i < len(s); i++ {
-		if isBreak(s, i) {
-			return b, false
-		}
-	}
+// appendSingleQuoted writes s, which holds no line break, in single quotes.
+func appendSingleQuoted(b []byte, s string) []byte {
 	b = append(b, '\'')
 	for {
 		i := strings.IndexByte(s, '\'')
@@ -293,7 +332,7 @@ func appendSingleQuoted(b []byte, s string) ([]byte, bool) {
 		s = s[i+1:]
 	}
 	b = append(b, s...)
-	return append(b, '\''), true
+	return append(b, '\'')
 }
 
 // appendDoubleQuoted writes s in double quotes with yaml.v3's escapes (on one line: Marshal
@@ -363,14 +402,9 @@ func appendDoubleQuoted(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// appendLiteral writes s as a literal block scalar whose lines are indented by indent; false
-// when s holds a line break other than LF.
-func appendLiteral(b []byte, s string, indent int) ([]byte, bool) {
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\n' && isBreak(s, i) {
-			return b, false
-		}
-	}
+// appendLiteral writes s, whose only line breaks are LF, as a literal block scalar whose lines
+// are indented by indent.
+func appendLiteral(b []byte, s string, indent int) []byte {
 	b = append(b, '|')
 	if s != "" && (s[0] == ' ' || s[0] == '\n') {
 		b = append(b, '2') // the indentation indicator: yaml.v3's indent, 2
@@ -394,7 +428,7 @@ func appendLiteral(b []byte, s string, indent int) ([]byte, bool) {
 		}
 		s = rest
 	}
-	return b, true
+	return b
 }
 
 func appendSpaces(b []byte, n int) []byte {
