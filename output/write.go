@@ -93,7 +93,7 @@ func Begin(dir string, force bool) (*Dir, error) {
 	return d, nil
 }
 
-// Add writes one file into the pending directory.
+// Add writes one file into the pending directory; it keeps nothing of f once it returns.
 func (d *Dir) Add(f generator.File) error {
 	if err := checkPath(f.Path); err != nil {
 		return err

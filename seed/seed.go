@@ -25,14 +25,14 @@ type Options struct {
 // WriteFunc is the signature of WriteISO and WriteFAT, for callers that pick the format at run time.
 type WriteFunc func(w io.Writer, files []File, opts Options) error
 
-// ImageFunc is the signature of ISO and FAT, which return the image instead of writing it.
-type ImageFunc func(files []File, opts Options) ([]byte, error)
+// AppendFunc is the signature of AppendISO and AppendFAT, which build the image in memory.
+type AppendFunc func(dst []byte, files []File, opts Options) ([]byte, error)
 
 var (
-	_ WriteFunc = WriteISO
-	_ WriteFunc = WriteFAT
-	_ ImageFunc = ISO
-	_ ImageFunc = FAT
+	_ WriteFunc  = WriteISO
+	_ WriteFunc  = WriteFAT
+	_ AppendFunc = AppendISO
+	_ AppendFunc = AppendFAT
 )
 
 // Limits shared by both formats. They are deliberately far below what the
@@ -172,19 +172,24 @@ var zeros [32 << 10]byte
 
 // sink coalesces the small writes that make up an image into few large
 // writes to w: bytes are gathered in buf and large payloads go straight to w.
-// Without w, buf is the whole image, allocated once at its final size.
+// Without w, the image is appended to a buffer that has room for all of it.
 type sink struct {
 	w   io.Writer
 	buf []byte
 	err error
 }
 
-func newSink(w io.Writer, size int64) *sink {
-	n := size
-	if w != nil && n > 1<<20 {
-		n = 1 << 20
+// newSink makes a sink of an image of size bytes: to w, or else appended to dst.
+func newSink(w io.Writer, dst []byte, size int64) *sink {
+	if w == nil {
+		if int64(cap(dst)-len(dst)) < size {
+			b := make([]byte, len(dst), int64(len(dst))+size)
+			copy(b, dst)
+			dst = b
+		}
+		return &sink{buf: dst}
 	}
-	return &sink{w: w, buf: make([]byte, 0, n)}
+	return &sink{w: w, buf: make([]byte, 0, min(size, 1<<20))}
 }
 
 func (s *sink) flush() {
@@ -232,8 +237,9 @@ func (s *sink) reserve(n int) []byte {
 
 func (s *sink) pad(n int64) {
 	if s.w == nil && int64(len(s.buf))+n <= int64(cap(s.buf)) {
-		// Bytes past len of a buffer that was never written beyond it are still zero.
-		s.buf = s.buf[:int64(len(s.buf))+n]
+		start := len(s.buf)
+		s.buf = s.buf[:int64(start)+n]
+		clear(s.buf[start:])
 		return
 	}
 	for n > 0 && s.err == nil {
