@@ -54,7 +54,7 @@ unit:
 test: deps fmt-check vet unit
 
 # Only the packages whose tests use internal/golden know the -update flag.
-GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' -e 'internal/golden"' -e 'Bool."update"' . | xargs -n1 dirname | sort -u)
+GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' -e 'mesosimg/internal/golden"' -e 'Bool."update"' . | xargs -n1 dirname | sort -u)
 
 golden-update:
 	$(GO) test $(GOLDEN_PKGS) -run Golden -update
