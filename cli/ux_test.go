@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/mesosimg/mesosimg/generator"
 	"github.com/mesosimg/mesosimg/cli"
+	"github.com/mesosimg/mesosimg/generator"
 )
 
 // TestSyntaxErrorThroughTheCLI: a YAML syntax error prints as FILE:LINE:COLUMN: message at the

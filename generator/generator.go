@@ -251,6 +251,9 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 		clusterFiles = append(clusterFiles, manifest.NewFile(f))
 		return sink(f)
 	}
+	if err == nil {
+		err = renderRetired(p, opts, clusterSink)
+	}
 	if err == nil && opts.wants(FormatPXE) && netboot.Enabled(p.Description) {
 		err = renderNetboot(p, clusterSink)
 	}
@@ -302,6 +305,72 @@ func renderPacker(p *plan.Cluster, sink Sink) error {
 	return nil
 }
 
+// RetiredDir holds the cluster's retired seed: booted with it, a removed node masks
+// mesosimg's services for good (see plan.Retired).
+const RetiredDir = "retired"
+
+// renderRetired renders the retired seed in the requested seed formats.
+func renderRetired(p *plan.Cluster, opts Options, sink Sink) error {
+	if !opts.wants(FormatCloudInit) && !opts.wants(FormatISO) && !opts.wants(FormatVFAT) {
+		return nil
+	}
+	files, err := cloudinit.RenderRetired(p.RetiredSeed())
+	if err != nil {
+		return err
+	}
+	var out []File
+	if opts.wants(FormatCloudInit) {
+		out = append(out,
+			File{Path: path.Join(RetiredDir, "user-data"), Data: files.UserData, Mode: 0o644},
+			File{Path: path.Join(RetiredDir, "meta-data"), Data: files.MetaData, Mode: 0o644},
+			File{Path: path.Join(RetiredDir, "network-config"), Data: files.NetworkConfig, Mode: 0o644})
+	}
+	imgs, err := seedImages(files, opts)
+	if err != nil {
+		return fmt.Errorf("retired seed: %w", err)
+	}
+	for _, img := range imgs {
+		out = append(out, File{Path: path.Join(RetiredDir, img.name), Data: img.data, Mode: 0o644})
+	}
+	for _, f := range out {
+		if err := sink(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedImage is one cidata image of a seed.
+type seedImage struct {
+	name string
+	data []byte
+}
+
+// seedImages writes a seed's files into each requested image format (seed.iso, seed-vfat.img).
+func seedImages(files cloudinit.Files, opts Options) ([]seedImage, error) {
+	seedFiles := []seed.File{
+		{Name: "meta-data", Data: files.MetaData},
+		{Name: "network-config", Data: files.NetworkConfig},
+		{Name: "user-data", Data: files.UserData},
+	}
+	var out []seedImage
+	for _, s := range []struct {
+		format Format
+		name   string
+		write  seed.WriteFunc
+	}{{FormatISO, SeedISOName, seed.WriteISO}, {FormatVFAT, SeedVFATName, seed.WriteFAT}} {
+		if !opts.wants(s.format) {
+			continue
+		}
+		img, err := writeSeed(s.write, seedFiles, opts.Epoch)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		out = append(out, seedImage{s.name, img})
+	}
+	return out, nil
+}
+
 // renderNetboot renders the network-boot files shared by every node.
 func renderNetboot(p *plan.Cluster, sink Sink) error {
 	files, err := netboot.ClusterFiles(p.Description)
@@ -322,6 +391,8 @@ func renderNode(p *plan.Cluster, n *plan.Node, opts Options) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The manifest records the instance-id the seed carries.
+	n.InstanceID = files.InstanceID
 	mode := fs.FileMode(0o644)
 	if files.Secret {
 		mode = 0o600
@@ -335,25 +406,13 @@ func renderNode(p *plan.Cluster, n *plan.Node, opts Options) ([]File, error) {
 			File{Path: path.Join(dir, "network-config"), Data: files.NetworkConfig, Mode: 0o644},
 		)
 	}
-	seedFiles := []seed.File{
-		{Name: "meta-data", Data: files.MetaData},
-		{Name: "network-config", Data: files.NetworkConfig},
-		{Name: "user-data", Data: files.UserData},
+	imgs, err := seedImages(files, opts)
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", n.Name, err)
 	}
-	for _, s := range []struct {
-		format Format
-		name   string
-		write  seed.WriteFunc
-	}{{FormatISO, SeedISOName, seed.WriteISO}, {FormatVFAT, SeedVFATName, seed.WriteFAT}} {
-		if !opts.wants(s.format) {
-			continue
-		}
-		img, err := writeSeed(s.write, seedFiles, opts.Epoch)
-		if err != nil {
-			return nil, fmt.Errorf("node %s: %s: %w", n.Name, s.name, err)
-		}
+	for _, img := range imgs {
 		// The seed holds user-data, so it is as secret as user-data.
-		out = append(out, File{Path: path.Join(dir, s.name), Data: img, Mode: mode})
+		out = append(out, File{Path: path.Join(dir, img.name), Data: img.data, Mode: mode})
 	}
 	inst, err := renderInstaller(p, n, dir, files, opts)
 	if err != nil {

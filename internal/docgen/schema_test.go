@@ -16,9 +16,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mesosimg/mesosimg/cli"
 	"github.com/mesosimg/mesosimg/config"
 	v1 "github.com/mesosimg/mesosimg/config/v1"
-	"github.com/mesosimg/mesosimg/cli"
 	"github.com/mesosimg/mesosimg/internal/golden"
 	"github.com/mesosimg/mesosimg/internal/testcases"
 )
