@@ -396,7 +396,7 @@ set +e
 "$MESOSIMG" plan renumbered.yaml --from out --secrets cluster.secrets.yaml --json >logs/plan-renumbered.stdout 2>logs/plan-renumbered.stderr
 rc=$?
 set -e
-sleep 5
+sleep 10   # the watcher keeps polling: the "untouched" window below
 h1=$(hash_out); le1=$(leader_epoch)
 if [ $rc = 1 ] && [ ! -s logs/plan-renumbered.stdout ] && grep -q 'refused (renumber-zookeeper)' logs/plan-renumbered.stderr; then
   ok "renumbered.yaml (z1 moved after z3): mesosimg plan exits 1, prints no plan, refuses: $(grep -m1 -o 'nodes\[0\]: refused (renumber-zookeeper): [^:]*' logs/plan-renumbered.stderr)"
