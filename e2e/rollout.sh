@@ -277,17 +277,24 @@ on() { local n=$1; shift; ip netns exec "$NS" ssh "${SSH_OPTS[@]}" "$ADMIN@${IP[
 # keys_of FILE: "TYPE BASE64" of every key line in FILE (a known_hosts or .pub listing), sorted.
 keys_of() { grep -oE '(ssh|ecdsa)-[a-z0-9-]+ [A-Za-z0-9+/=]+' "$1" | sort -u; }
 
-# learn_host_keys NODE: trust on first use, checked: the keys NODE's sshd serves (ssh-keyscan) must
-# be the ones its first boot printed on the console (cloud-init's "SSH HOST KEY KEYS" block) and the
-# ones in its /etc/ssh/ssh_host_*_key.pub (kept as NODE.before).
+# learn_host_keys NODE: trust on first use: the keys NODE's sshd serves (ssh-keyscan, waiting for
+# sshd) become known; verify_host_keys checks them once the node is up.
 learn_host_keys() {
   local n=$1 t
   t=$(date +%s)
   until ip netns exec "$NS" ssh-keyscan -T 5 "${IP[$n]}" >"$WORK/keys/$n.scan" 2>/dev/null && [ -s "$WORK/keys/$n.scan" ]; do
-    [ "$(since "$t")" -lt 120 ] || abort "$n: its sshd did not answer ssh-keyscan within 120s"
+    [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] || abort "$n: its sshd did not answer ssh-keyscan within ${BOOT_TIMEOUT}s" "$(con "$n" | tail -n 20)"
+    kill -0 "${QPID[$n]}" 2>/dev/null || abort "$n: qemu ended" "$(cat "$WORK/logs/$n.qemu.log")"
     sleep 2
   done
   cat "$WORK/keys/$n.scan" >>"$WORK/known_hosts"
+}
+
+# verify_host_keys NODE: the keys learnt must be among NODE's /etc/ssh/ssh_host_*_key.pub (kept as
+# NODE.before) and be the ones its first boot printed on the console (cloud-init's "SSH HOST KEY
+# KEYS" block).
+verify_host_keys() {
+  local n=$1
   con "$n" | sed -n '/-----BEGIN SSH HOST KEY KEYS-----/,/-----END SSH HOST KEY KEYS-----/p' >"$WORK/keys/$n.console"
   on "$n" 'cat /etc/ssh/ssh_host_*_key.pub' >"$WORK/keys/$n.before" || abort "$n: cannot read its host keys over SSH"
   # Every key sshd serves is one of the files (OpenSSH 9 no longer serves the DSA key cloud-init makes).
@@ -295,11 +302,16 @@ learn_host_keys() {
     abort "$n: sshd serves keys that are not in /etc/ssh/ssh_host_*_key.pub" "$(cat "$WORK/keys/$n.scan" "$WORK/keys/$n.before")"
   fi
   # cloud-init prints every key but the DSA one (its ssh_key_console_blacklist) on the console.
-  if [ -s "$WORK/keys/$n.console" ] && [ -n "$(comm -3 <(keys_of "$WORK/keys/$n.console") <(keys_of "$WORK/keys/$n.before" | grep -v '^ssh-dss '))" ]; then
+  if [ ! -s "$WORK/keys/$n.console" ]; then
+    fail "$n: its console shows no SSH HOST KEY KEYS block (cloud-init's keys_to_console)" "$(con "$n" | tail -n 20)"
+  elif [ -n "$(comm -3 <(keys_of "$WORK/keys/$n.console") <(keys_of "$WORK/keys/$n.before" | grep -v '^ssh-dss '))" ]; then
     abort "$n: the host keys differ from the ones its first boot printed on the console" "$(cat "$WORK/keys/$n.console" "$WORK/keys/$n.before")"
   fi
-  ok "$n: host keys $(keys_of "$WORK/keys/$n.before" | cut -d' ' -f1 | paste -sd, -) in /etc/ssh (sshd serves $(keys_of "$WORK/keys/$n.scan" | cut -d' ' -f1 | paste -sd, -) of them)$([ -s "$WORK/keys/$n.console" ] && echo '; the same as the console block of its first boot')"
+  ok "$n: host keys $(keys_of "$WORK/keys/$n.before" | cut -d' ' -f1 | paste -sd, -) in /etc/ssh (sshd serves $(keys_of "$WORK/keys/$n.scan" | cut -d' ' -f1 | paste -sd, -) of them; the console block of its first boot shows the same)"
 }
+
+# zk_log NODE: the end of NODE's ZooKeeper log, for a failure message.
+zk_log() { on "$1" 'tail -n 25 /var/log/zookeeper/zookeeper.log' 2>&1 | cut -c1-300 || true; }
 
 # tunnel NODE: keeps an SSH tunnel from 127.0.0.1:PORT (in the namespace) to NODE's own ZooKeeper
 # (127.0.0.1:2181 on the node, which its firewall admits), reconnecting while NODE restarts. The
@@ -367,7 +379,7 @@ for n in "${OLD[@]}"; do
   wait_ready "$n"
   timing "first boot $n: power-on to readiness line $(since "${T_ON[$n]}")s: ${READY[$n]}"
 done
-for n in "${OLD[@]}"; do check_boot "$n"; learn_host_keys "$n"; done
+for n in "${OLD[@]}"; do check_boot "$n"; learn_host_keys "$n"; verify_host_keys "$n"; done
 for n in "${ALL[@]}"; do tunnel "$n"; done
 ip netns exec "$NS" "${ZK[@]}" watch --members "$MEMBERS" --dir "$WORK/watch" --interval 0.5 >"$WORK/logs/watch.log" 2>&1 &
 WATCH_PID=$!
@@ -431,7 +443,7 @@ if [ -z "${E2E_ROLLOUT_FIREWALL:-}" ] && [ -f "$CASE/plan.txt" ]; then
 fi
 mapfile -t PLAN_STEPS < <("${STEPS[@]}" steps plan.json)
 say "plan: ${#PLAN_STEPS[@]} steps: $(printf '%s\n' "${PLAN_STEPS[@]}" | awk '{ printf "%s%s %s(%s)", sep, $1, $2, $5; sep = ", " }')"
-sed 's/^/    /' plan.txt | sed -n '/^    Rollout/,/^    Notes/p' | head -n -1
+sed -n '/^Rollout/,/^$/p' plan.txt | sed 's/^/    /'
 until_here plan
 
 # ---------------------------------------------------------------- 6. follow it
@@ -449,18 +461,19 @@ satisfy() {
         # A word the plan waits for that this image cannot satisfy (E2E_DOWN: no Mesos here).
         got=$(grep -oE "${w%%=*}=[a-z]+" <<<"${READY[$n]}" || true)
         if [ -n "$got" ] && grep -qP "$E2E_DOWN" <<<"$got"; then say "$n: the plan waits for $w; $got here (no Mesos in the image: E2E_DOWN)"; continue; fi
-        abort "$n: the plan waits for \`$w\`, the readiness line says: ${READY[$n]}" "$(con "$n" "${SEG[$n]}" | tail -n 30)"
+        abort "$n: the plan waits for \`$w\`, the readiness line says: ${READY[$n]}" \
+          "$(con "$n" "${SEG[$n]}" | grep -aF "${READY[$n]}" -B 12 | cut -c1-250; echo '--- watcher (ZooKeeper, every member):'; state; echo; echo "--- $n's ZooKeeper log:"; zk_log "$n")"
       done
       check_boot "$n"
       ;;
     srvr)
       local addr=$2 modes=$3
-      [ -s "$WORK/keys/$n.before" ] || learn_host_keys "$n"
+      [ -s "$WORK/keys/$n.before" ] || verify_host_keys "$n"
       t=$(date +%s)
       until m=$(mode_of "$n" "$addr") && [ -n "$m" ] && grep -qwE "$modes" <<<"$m"; do
         if [ "$(since "$t")" -ge 180 ]; then
           abort "$n: \`echo srvr | nc $addr 2181\` on $n does not say Mode: ${modes//|/ or } within 180s of its readiness line (says: ${m:-nothing})" \
-            "$(on "$n" "echo srvr | nc $addr 2181" 2>&1; echo '--- watcher:'; state; echo; echo '--- console:'; con "$n" "${SEG[$n]}" | tail -n 20)"
+            "$(on "$n" "echo srvr | nc $addr 2181" 2>&1; echo '--- watcher:'; state; echo; echo "--- $n's ZooKeeper log:"; zk_log "$n"; echo '--- console:'; con "$n" "${SEG[$n]}" | tail -n 20)"
         fi
         sleep 2
       done
@@ -490,6 +503,7 @@ apply_start() {
   if [ "${STATE[$n]}" = off ]; then
     say "step $STEP: powering on $n with $seed"
     vm_start "$n" "$seed"
+    learn_host_keys "$n"   # at once: the watcher's tunnel then sees it join
   else
     say "step $STEP: $n: change ide1-cd0 $seed; system_reset"
     vm_reapply "$n" "$seed"
