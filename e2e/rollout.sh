@@ -20,7 +20,9 @@
 #                              longer than the member's restart it happens in)
 #   E2E_ROLLOUT_CASE=DIR       the descriptions (old.yaml, new.yaml, renumbered.yaml; default
 #                              testdata/plan/e2e-rollout)
-#   E2E_ROLLOUT_FIREWALL=0     render with security.firewall: false (default: the description's own)
+#   E2E_ROLLOUT_FIREWALL=1|0   render with security.firewall true|false (default: the case's own, false:
+#                              with the firewall, the plan's new members cannot reach the old ones; see
+#                              e2e/README.md)
 #   E2E_ROLLOUT_UNTIL=STEP     stop after: boot (the three first members), refused, plan, or a step number
 #                              (harness work; the test then fails, saying so)
 #   E2E_WORK, E2E_KEEP=1, E2E_CACHE, E2E_VM_MEM, E2E_DOWN, E2E_ALLOW   as for e2e/run.sh
@@ -122,7 +124,12 @@ ssh-keygen -q -t ed25519 -N '' -C "mesosimg-rollout-e2e" -f "$WORK/id_ed25519" <
 for f in old.yaml new.yaml renumbered.yaml; do
   cp "$CASE/$f" "$WORK/$f"
   printf 'admin:\n  ssh_authorized_keys:\n    - "%s"\n' "$(cat "$WORK/id_ed25519.pub")" >>"$WORK/$f"
-  if [ "${E2E_ROLLOUT_FIREWALL:-}" = 0 ]; then sed -i 's/^security:$/security:\n  firewall: false/' "$WORK/$f"; fi
+  case ${E2E_ROLLOUT_FIREWALL:-} in
+    '') ;;
+    1) sed -i 's/^  firewall: false$/  firewall: true/' "$WORK/$f" ;;
+    0) sed -i 's/^  firewall: true$/  firewall: false/' "$WORK/$f" ;;
+    *) die "E2E_ROLLOUT_FIREWALL=$E2E_ROLLOUT_FIREWALL: 0 or 1" ;;
+  esac
 done
 cd "$WORK"
 "$MESOSIMG" render old.yaml -o out --secrets cluster.secrets.yaml >logs/render-old.log 2>&1 \
@@ -152,7 +159,10 @@ BR_ADDR="$(cut -d. -f1-3 <<<"${IP[${ALL[0]}]}").1/24"
 # ---------------------------------------------------------------- 2. network, VMs
 netns_up "$NS" "$BR_ADDR" "${#ALL[@]}"
 say "netns $NS: br0 $BR_ADDR, tap1..tap${#ALL[@]}"
-APPEND="root=/dev/vda rw console=ttyS0,115200 panic=-1 systemd.wants=zookeeper.service"
+# As e2e/run.sh: the image's zookeeper starts by itself at boot, as the stock package's does (on a
+# re-applied node it so starts with the old configuration before the first boot rewrites it). The
+# image's probe (e2e/guest/, run.sh's instrumentation) is masked: the watcher reports here.
+APPEND="root=/dev/vda rw console=ttyS0,115200 panic=-1 systemd.wants=zookeeper.service systemd.mask=mesosimg-e2e-probe.service"
 for n in "${ALL[@]}"; do qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.raw" "$WORK/vm/$n.qcow2"; done
 
 # vm_start NODE SEED: powers NODE on with SEED as its CD-ROM. The CD is the third IDE drive
@@ -604,11 +614,15 @@ for n in "${ALL[@]}"; do
 done
 for n in "${OLD[@]}"; do
   on "$n" 'cat /etc/ssh/ssh_host_*_key.pub' >"$WORK/keys/$n.after" 2>&1 || fail "$n: cannot read its host keys over SSH after the change"
-  ip netns exec "$NS" ssh-keyscan -T 5 "${IP[$n]}" >"$WORK/keys/$n.scan-after" 2>/dev/null || true
+  for _ in $(seq 12); do
+    ip netns exec "$NS" ssh-keyscan -T 10 "${IP[$n]}" >"$WORK/keys/$n.scan-after" 2>/dev/null && [ -s "$WORK/keys/$n.scan-after" ] && break
+    sleep 5
+  done
   if [ "$(keys_of "$WORK/keys/$n.before")" = "$(keys_of "$WORK/keys/$n.after")" ] && [ "$(keys_of "$WORK/keys/$n.scan")" = "$(keys_of "$WORK/keys/$n.scan-after")" ]; then
     ok "$n: the same SSH host keys before and after its re-apply (files and what sshd serves)"
   else
-    fail "$n: its SSH host keys changed" "$(diff <(keys_of "$WORK/keys/$n.before") <(keys_of "$WORK/keys/$n.after"))"
+    fail "$n: its SSH host keys changed" "$(echo '/etc/ssh/ssh_host_*_key.pub, before -> after:'; diff <(keys_of "$WORK/keys/$n.before") <(keys_of "$WORK/keys/$n.after")
+      echo 'served (ssh-keyscan), before -> after:'; diff <(keys_of "$WORK/keys/$n.scan") <(keys_of "$WORK/keys/$n.scan-after"))"
   fi
 done
 
@@ -624,7 +638,7 @@ fi
 cp "$WORK/watch/acked.json" "$WORK/acked.json" 2>/dev/null || echo '[]' >"$WORK/acked.json"
 for n in "${ALL[@]}"; do
   if r=$(ip netns exec "$NS" "${ZK[@]}" read "127.0.0.1:${PORT[$n]}" "$WORK/acked.json" 2>&1); then ok "$n: $(tail -n1 <<<"$r") (acknowledged writes during the rollout)"
-  else fail "$n: writes acknowledged during the rollout are missing" "$(grep FAIL <<<"$r" | head -n 20)"; fi
+  else fail "$n: writes acknowledged during the rollout are missing, or could not be read" "$(grep -E 'FAIL|retry' <<<"$r" | head -n 20; tail -n 1 <<<"$r")"; fi
 done
 
 # ---------------------------------------------------------------- 8. the disks
@@ -647,7 +661,7 @@ for n in "${ALL[@]}"; do
   for o in "${OLD[@]}"; do [ "$o" = "$n" ] && reapplied=1; done
   extra=()
   [ $reapplied = 1 ] && extra=(--keys-before "$WORK/keys/$n.before" --data-before "$WORK/before.json")
-  if "$PY" "$e2e/rollout_check.py" --node "$n" --disk "$WORK/vm/$n.raw" --render "$WORK/out/nodes/$n" "${extra[@]}" \
+  if "$PY" "$e2e/rollout_check.py" --node "$n" --disk "$WORK/vm/$n.raw" --render "$WORK/out/nodes/$n" --readiness "${READY[$n]}" "${extra[@]}" \
        --logs "$WORK/disk/$n" >"$WORK/disk/$n.rollout.log" 2>&1; then
     ok "$n: $(tail -n1 "$WORK/disk/$n.rollout.log")"
   else
@@ -662,8 +676,8 @@ sed 's/^/    /' "$TIMINGS"
 "$PY" -c '
 import json, sys
 r = json.load(open(sys.argv[1]))
-print("    watcher: %d rounds over %.0fs (every %.2fs, longest gap %.2fs), at most %d leader(s) in a round; live writes: %d acknowledged of %d" % (
-    r["rounds"], r["seconds"], r["mean_interval"], r["max_gap"], r["max_leaders_in_a_round"], r["writes"]["acked"], r["writes"]["attempted"]))
+print("    watcher: %d rounds over %.0fs (every %.2fs; longest gap %.2fs; %d rounds not heard; quorum unknown at most %ss), at most %d leader(s) in a round; live writes: %d acknowledged of %d" % (
+    r["rounds"], r["seconds"], r["mean_interval"], r["max_gap"], r["blind_rounds"], r["longest_unknown"], r["max_leaders_in_a_round"], r["writes"]["acked"], r["writes"]["attempted"]))
 for x in r["restarts"]:
     print("    restart %s (%s): back serving after %ss" % (x["node"], x["event"], x["seconds"]))
 for w in r["outages"]:

@@ -24,7 +24,9 @@ harness's events (EPOCH-SECONDS NODE EVENT lines: reset, poweron, poweroff) and 
     with a quorum of synced voting followers) that is not inside one member's restart or lasts
     longer than it (reset -> that member serving again, measured from the same samples), or longer
     than --max-outage;
-  * a blind watcher: two poll rounds more than --max-gap seconds apart.
+  * a blind watcher: two heard poll rounds more than --max-gap seconds apart (a round where no member
+    answered and most timed out is not heard), or the quorum unknown (a member's answer timed out and
+    no other settles it) for more than --max-unknown seconds.
 Exit status: 0 fine, 1 a finding, 2 usage or I/O error.
 """
 import argparse
@@ -181,6 +183,31 @@ class ZK:
         czxid, mzxid = r.take(">q"), r.take(">q")
         return 0, data, {"czxid": czxid, "mzxid": mzxid}
 
+    def get_many(self, paths):
+        """getData of every path, pipelined (ZooKeeper answers a session's requests in order):
+        path -> (err, data, stat)."""
+        first = self.xid + 1
+        for path in paths:
+            self.xid += 1
+            self._send(struct.pack(">ii", self.xid, OP_GETDATA) + _s(path) + b"\0")
+        out = {}
+        want = first
+        while want <= self.xid:
+            r = Reader(self._recv())
+            xid, _, err = r.take(">i"), r.take(">q"), r.take(">i")
+            if xid in (-1, -2):
+                continue
+            if xid != want:
+                raise ZKError("answer to xid %d, expected %d" % (xid, want))
+            path = paths[want - first]
+            if err:
+                out[path] = (err, None, None)
+            else:
+                data = r.buf()
+                out[path] = (0, data, {"czxid": r.take(">q"), "mzxid": r.take(">q")})
+            want += 1
+        return out
+
     def children(self, path):
         _, err, r = self.call(OP_GETCHILDREN, _s(path) + b"\0")
         if err:
@@ -230,35 +257,48 @@ def cmd_write(a):
 
 
 def cmd_read(a):
-    """Reads every znode of the files from one member, after a sync (the member is up to date with
-    the leader); prints one line per znode, exits 1 if one is missing or has another value."""
+    """Reads every znode of the files from one member, after a sync (the member is then up to date
+    with the leader); prints one line per bad znode and a summary, exits 1 if one is missing or has
+    another value. A lost connection is retried (a new session with the same member) a few times."""
     want = []
     for f in a.files:
         want += json.load(open(f))
-    zk = ZK(hostport(a.member))
+    got, last = {}, None
+    for attempt in range(4):
+        try:
+            zk = ZK(hostport(a.member), timeout=15.0, session_ms=30000)
+            try:
+                for prefix in sorted({w["path"].rsplit("/", 1)[0] for w in want}):
+                    err = zk.sync(prefix)
+                    if err:
+                        raise ZKError("sync %s: error %d" % (prefix, err))
+                todo = [w["path"] for w in want if w["path"] not in got]
+                for i in range(0, len(todo), 200):
+                    got.update(zk.get_many(todo[i:i + 200]))
+            finally:
+                zk.close()
+            break
+        except (OSError, ZKError, struct.error) as e:
+            last = "%s: %s" % (type(e).__name__, e)
+            print("retry: %s (attempt %d)" % (last, attempt + 1))
+            time.sleep(3)
+    else:
+        print("FAIL %s: could not read (%s)" % (a.member, last))
+        return 1
     bad = 0
-    for prefix in sorted({w["path"].rsplit("/", 1)[0] for w in want}):
-        err = zk.sync(prefix)
-        if err:
-            print("FAIL sync %s: error %d" % (prefix, err))
-            bad += 1
     for w in want:
-        err, data, stat = zk.get(w["path"])
+        err, data, stat = got[w["path"]]
         if err == ERR_NONODE:
             print("FAIL %s: missing" % w["path"])
-            bad += 1
         elif err:
             print("FAIL %s: error %d" % (w["path"], err))
-            bad += 1
         elif data.decode(errors="replace") != w["value"]:
             print("FAIL %s: %r, written %r" % (w["path"], data[:60], w["value"][:60]))
-            bad += 1
         elif "zxid" in w and stat["czxid"] != w["zxid"]:
             print("FAIL %s: created at zxid 0x%x, written at 0x%x" % (w["path"], stat["czxid"], w["zxid"]))
-            bad += 1
         else:
-            print("ok %s czxid=0x%x" % (w["path"], stat["czxid"]))
-    zk.close()
+            continue
+        bad += 1
     print("%s: %d of %d znodes read back%s" % (a.member, len(want) - bad, len(want), "" if not bad else ", %d bad" % bad))
     return 1 if bad else 0
 
@@ -374,10 +414,13 @@ def majority(n):
 
 
 def quorum_leader(s, fallback_size):
-    """A leader sample with a quorum of synced voting followers (its own count included)."""
+    """A leader sample with a quorum of synced voting followers (its own count included); None
+    when its mntr did not come back (unknown)."""
     if s.get("mode") != "leader":
         return False
-    m = s.get("mntr") or {}
+    m = s.get("mntr")
+    if not m or "synced_followers" not in m:
+        return None
     try:
         synced = int(m.get("synced_followers", "0"))
         nonvoting = int(m.get("synced_non_voting_followers", "0"))
@@ -387,13 +430,28 @@ def quorum_leader(s, fallback_size):
     return synced - nonvoting + 1 >= majority(size)
 
 
+TIMED_OUT = 1.9  # seconds: a no-answer that took the 2 s timeout (the watcher did not hear)
+
+
+def blind(rd):
+    """A round the watcher did not hear: no member answered at all, and most of them timed out
+    (a host-side stall: the members' own refusals are quick). It proves nothing either way."""
+    if any(s.get("mode") != "no-answer" for s in rd.values()):
+        return False
+    return sum(1 for s in rd.values() if s.get("late") or s.get("dt", 0) >= TIMED_OUT) * 2 >= len(rd)
+
+
 def windows(rounds, good):
-    """Maximal runs of rounds where good(round) is false: (t_last_good, t_first_bad, t_last_bad,
+    """Maximal runs of rounds where good(round) is False: (t_last_good, t_first_bad, t_last_bad,
     t_next_good). The outage lasted at least t_last_bad - t_first_bad and at most
-    t_next_good - t_last_good (None at the ends)."""
+    t_next_good - t_last_good (None at the ends). Rounds where good is None (unknown) neither
+    start nor end a run."""
     out, start, prev_good = [], None, None
     for t, rd in rounds:
-        if good(rd):
+        g = good(rd)
+        if g is None:
+            continue
+        if g:
             if start is not None:
                 out.append((prev_good, start[0], start[1], t))
                 start = None
@@ -447,7 +505,7 @@ def cmd_analyze(a):
                 (n1, s1), (n2, s2) = leaders[i], leaders[j]
                 if s1.get("epoch") is not None and s1.get("epoch") == s2.get("epoch"):
                     split.append("t=%.1f: %s and %s both leader of epoch %d" % (t, n1, n2, s1["epoch"]))
-        ql = [n for n, s in leaders if quorum_leader(s, a.members)]
+        ql = [n for n, s in leaders if quorum_leader(s, a.members) is True]
         if len(ql) >= 2:
             split.append("t=%.1f: %s all leaders with a quorum of synced voting followers: %s" % (
                 t, " and ".join(ql), "; ".join("%s %s" % (n, json.dumps(rd[n].get("mntr"))) for n in ql)))
@@ -455,11 +513,21 @@ def cmd_analyze(a):
         findings.append("two leaders: " + s)
 
     # 2. quorum losses.
+    # A member whose answer timed out may have been serving (or leading with a quorum): such a round
+    # is unknown unless another member settles it. Unknown stretches are bounded below (--max-unknown).
+    def timed_out(rd):
+        return any(s.get("late") or (s.get("mode") == "no-answer" and s.get("dt", 0) >= TIMED_OUT) for s in rd.values())
+
     def serving(rd):
-        return any(s.get("mode") in ("leader", "follower") for s in rd.values())
+        if any(s.get("mode") in ("leader", "follower") for s in rd.values()):
+            return True
+        return None if timed_out(rd) else False
 
     def has_quorum(rd):
-        return any(quorum_leader(s, a.members) for s in rd.values())
+        q = [quorum_leader(s, a.members) for s in rd.values()]
+        if True in q:
+            return True
+        return None if None in q or timed_out(rd) else False
 
     report = {"rounds": len(order), "seconds": round(order[-1][0] - order[0][0], 1), "max_leaders_in_a_round": max_leaders,
               "restarts": [], "outages": []}
@@ -487,8 +555,17 @@ def cmd_analyze(a):
                 if upper > a.max_outage:
                     findings.append("%s for %.1fs, over the bound of %ds (--max-outage)" % (kind, upper, a.max_outage))
             report["outages"].append(w)
+        # The longest stretch of unknown rounds (from the last known round to the next one).
+        known = [t for t, rd in order if good(rd) is not None]
+        longest = max([b - a_ for a_, b in zip(known, known[1:])] or [0])
+        report["longest_unknown"] = max(report.get("longest_unknown", 0), round(longest, 1))
+        if longest > a.max_unknown:
+            findings.append("%s: unknown for %.1fs (members' answers timed out), over %ss (--max-unknown)" % (kind, longest, a.max_unknown))
 
     # 3. the watcher itself.
+    heard = [o for o in order if not blind(o[1])]
+    report["blind_rounds"] = len(order) - len(heard)
+    order = heard
     gaps = [order[i + 1][0] - order[i][0] for i in range(len(order) - 1)]
     report["max_gap"] = round(max(gaps), 2) if gaps else 0
     report["mean_interval"] = round(sum(gaps) / len(gaps), 2) if gaps else 0
@@ -533,7 +610,8 @@ def main():
     p.add_argument("--events")
     p.add_argument("--members", type=int, default=5, help="ensemble size when mntr gives no zk_quorum_size")
     p.add_argument("--max-outage", type=int, default=60)
-    p.add_argument("--max-gap", type=float, default=5.0)
+    p.add_argument("--max-gap", type=float, default=8.0, help="seconds between two heard poll rounds")
+    p.add_argument("--max-unknown", type=float, default=10.0, help="seconds a round's quorum may stay unknown")
     p.add_argument("--slack", type=float, default=2.0, help="seconds of sampling error allowed at a window's edges")
     p.add_argument("--since", type=float)
     a = ap.parse_args()
