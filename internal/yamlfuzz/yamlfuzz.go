@@ -19,6 +19,7 @@ var Tricky = []string{
 	"é", "→ arrow", "\u2028", "a\u2029b", "\u0085", "\uFEFFbom", "x\uFEFF", "\x00", "\x07bell", "\x1b[0m", "\r", "a\r\nb", "\\back",
 	"a\nb", "a\nb\n", "a\n\n", "\n", "\n\n", "\nlead", " lead\n", "a \nb\n", "a\nb ", "a\n b\n", "a\n\tb\n", "x\n\n  y\n\n\n", "#!/bin/sh\nexit 0\n",
 	"\xff", "a\xc3", "deb [signed-by=$KEY_FILE] http://x/ jammy main", "umask 077 && echo 'QUJD' | base64 -d > '/target/x' && chmod 0600 '/target/x'",
+	"1.2.3", "1..2", "2020-01-01 10:00:00.5", "0x1.8p1", "1.5e3", "+1.5",
 	"ssh-ed25519 AAAA ops@example", "ALL=(ALL) NOPASSWD:ALL", "zk://u:p@10.0.0.1:2181/mesos", "e*", strings.Repeat("k", 129),
 }
 

@@ -247,6 +247,9 @@ var yamlStyleFloat = regexp.MustCompile(`^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE]
 // isNumberOrTimestamp says whether resolve reads s (starting with a sign or digit) as an int,
 // float or timestamp.
 func isNumberOrTimestamp(s string) bool {
+	if strings.Count(s, ".") > 1 {
+		return false // an address: no number or timestamp has two dots (and parsing one allocates an error)
+	}
 	if isTimestamp(s) {
 		return true
 	}
