@@ -7,7 +7,6 @@
 package generator
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -90,6 +89,9 @@ type Options struct {
 	Description []byte
 	// Version is mesosimg's version, recorded in the manifest.
 	Version string
+	// ReuseData lets the generator reuse the memory of a node's seed images once the sink has
+	// returned from them: set it when the sink keeps no File.Data (it writes them out).
+	ReuseData bool
 }
 
 func (o Options) wants(f Format) bool {
@@ -241,6 +243,9 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 			}
 		}
 		records = append(records, r.record)
+		if err == nil && opts.ReuseData {
+			releaseImages(r.files)
+		}
 		<-inFlight
 	}
 	close(done)
@@ -250,6 +255,9 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 	clusterSink := func(f File) error {
 		clusterFiles = append(clusterFiles, manifest.NewFile(f))
 		return sink(f)
+	}
+	if err == nil {
+		err = renderRetired(p, opts, clusterSink)
 	}
 	if err == nil && opts.wants(FormatPXE) && netboot.Enabled(p.Description) {
 		err = renderNetboot(p, clusterSink)
@@ -302,6 +310,72 @@ func renderPacker(p *plan.Cluster, sink Sink) error {
 	return nil
 }
 
+// RetiredDir holds the cluster's retired seed: booted with it, a removed node masks
+// mesosimg's services for good (see plan.Retired).
+const RetiredDir = "retired"
+
+// renderRetired renders the retired seed in the requested seed formats.
+func renderRetired(p *plan.Cluster, opts Options, sink Sink) error {
+	if !opts.wants(FormatCloudInit) && !opts.wants(FormatISO) && !opts.wants(FormatVFAT) {
+		return nil
+	}
+	files, err := cloudinit.RenderRetired(p.RetiredSeed())
+	if err != nil {
+		return err
+	}
+	var out []File
+	if opts.wants(FormatCloudInit) {
+		out = append(out,
+			File{Path: path.Join(RetiredDir, "user-data"), Data: files.UserData, Mode: 0o644},
+			File{Path: path.Join(RetiredDir, "meta-data"), Data: files.MetaData, Mode: 0o644},
+			File{Path: path.Join(RetiredDir, "network-config"), Data: files.NetworkConfig, Mode: 0o644})
+	}
+	imgs, err := seedImages(files, opts)
+	if err != nil {
+		return fmt.Errorf("retired seed: %w", err)
+	}
+	for _, img := range imgs {
+		out = append(out, File{Path: path.Join(RetiredDir, img.name), Data: img.data, Mode: 0o644})
+	}
+	for _, f := range out {
+		if err := sink(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedImage is one cidata image of a seed.
+type seedImage struct {
+	name string
+	data []byte
+}
+
+// seedImages writes a seed's files into each requested image format (seed.iso, seed-vfat.img).
+func seedImages(files cloudinit.Files, opts Options) ([]seedImage, error) {
+	seedFiles := []seed.File{
+		{Name: "meta-data", Data: files.MetaData},
+		{Name: "network-config", Data: files.NetworkConfig},
+		{Name: "user-data", Data: files.UserData},
+	}
+	var out []seedImage
+	for _, s := range []struct {
+		format Format
+		name   string
+		image  seed.AppendFunc
+	}{{FormatISO, SeedISOName, seed.AppendISO}, {FormatVFAT, SeedVFATName, seed.AppendFAT}} {
+		if !opts.wants(s.format) {
+			continue
+		}
+		img, err := writeSeed(s.image, s.name, seedFiles, opts)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.name, err)
+		}
+		out = append(out, seedImage{s.name, img})
+	}
+	return out, nil
+}
+
 // renderNetboot renders the network-boot files shared by every node.
 func renderNetboot(p *plan.Cluster, sink Sink) error {
 	files, err := netboot.ClusterFiles(p.Description)
@@ -322,6 +396,8 @@ func renderNode(p *plan.Cluster, n *plan.Node, opts Options) ([]File, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The manifest records the instance-id the seed carries.
+	n.InstanceID = files.InstanceID
 	mode := fs.FileMode(0o644)
 	if files.Secret {
 		mode = 0o600
@@ -335,25 +411,13 @@ func renderNode(p *plan.Cluster, n *plan.Node, opts Options) ([]File, error) {
 			File{Path: path.Join(dir, "network-config"), Data: files.NetworkConfig, Mode: 0o644},
 		)
 	}
-	seedFiles := []seed.File{
-		{Name: "meta-data", Data: files.MetaData},
-		{Name: "network-config", Data: files.NetworkConfig},
-		{Name: "user-data", Data: files.UserData},
+	imgs, err := seedImages(files, opts)
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", n.Name, err)
 	}
-	for _, s := range []struct {
-		format Format
-		name   string
-		write  seed.WriteFunc
-	}{{FormatISO, SeedISOName, seed.WriteISO}, {FormatVFAT, SeedVFATName, seed.WriteFAT}} {
-		if !opts.wants(s.format) {
-			continue
-		}
-		img, err := writeSeed(s.write, seedFiles, opts.Epoch)
-		if err != nil {
-			return nil, fmt.Errorf("node %s: %s: %w", n.Name, s.name, err)
-		}
+	for _, img := range imgs {
 		// The seed holds user-data, so it is as secret as user-data.
-		out = append(out, File{Path: path.Join(dir, s.name), Data: img, Mode: mode})
+		out = append(out, File{Path: path.Join(dir, img.name), Data: img.data, Mode: mode})
 	}
 	inst, err := renderInstaller(p, n, dir, files, opts)
 	if err != nil {
@@ -382,7 +446,7 @@ func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.
 	meta := installer.InstallMetaData(c.Cluster, n.Name)
 	if installerFormat && ubuntu {
 		// The autoinstall on a small cidata seed, for USB sticks and virtual media.
-		img, err := writeSeed(seed.WriteISO, []seed.File{{Name: "meta-data", Data: meta}, {Name: "user-data", Data: answers.Data}}, opts.Epoch)
+		img, err := writeSeed(seed.AppendISO, AutoinstallSeedName, []seed.File{{Name: "meta-data", Data: meta}, {Name: "user-data", Data: answers.Data}}, opts)
 		if err != nil {
 			return nil, fmt.Errorf("node %s: %s: %w", n.Name, AutoinstallSeedName, err)
 		}
@@ -405,11 +469,30 @@ func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.
 	return append(out, nf...), nil
 }
 
-// writeSeed writes a cidata image of files with write.
-func writeSeed(write seed.WriteFunc, files []seed.File, epoch time.Time) ([]byte, error) {
-	var b bytes.Buffer
-	err := write(&b, files, seed.Options{Label: SeedLabel, ModTime: epoch})
-	return b.Bytes(), err
+// writeSeed builds the cidata image name of files with image, in the memory of an image of
+// the same name already written when opts.ReuseData.
+func writeSeed(image seed.AppendFunc, name string, files []seed.File, opts Options) ([]byte, error) {
+	var buf []byte
+	if opts.ReuseData {
+		if b, ok := imagePools[name].Get().(*[]byte); ok {
+			buf = *b
+		}
+	}
+	return image(buf[:0], files, seed.Options{Label: SeedLabel, ModTime: opts.Epoch})
+}
+
+// imagePools hold the memory of seed images the sink has written (Options.ReuseData), one pool
+// per image name as their sizes differ.
+var imagePools = map[string]*sync.Pool{SeedISOName: {}, SeedVFATName: {}, AutoinstallSeedName: {}}
+
+// releaseImages returns the seed images among a node's files to their pools.
+func releaseImages(files []File) {
+	for _, f := range files {
+		if pool := imagePools[path.Base(f.Path)]; pool != nil && f.Data != nil {
+			b := f.Data
+			pool.Put(&b)
+		}
+	}
 }
 
 // SeedLabel is the volume label cloud-init's NoCloud datasource looks for.

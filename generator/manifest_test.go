@@ -23,7 +23,9 @@ import (
 	"github.com/mesosimg/mesosimg/manifest"
 	"github.com/mesosimg/mesosimg/output"
 	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render/cloudinit"
 	"github.com/mesosimg/mesosimg/secrets"
+	"go.yaml.in/yaml/v3"
 )
 
 // manifestOf returns the manifest.json a render emitted, failing unless it is the last file.
@@ -196,7 +198,8 @@ func TestManifestMatchesPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m := parseManifest(t, manifestOf(t, renderInOrder(t, c, generator.Options{Secrets: secrets.Fixed()})))
+			rendered := renderInOrder(t, c, generator.Options{Secrets: secrets.Fixed()})
+			m := parseManifest(t, manifestOf(t, rendered))
 			var ensemble []manifest.Member
 			for _, z := range p.ZooKeepers {
 				ensemble = append(ensemble, manifest.Member{MyID: z.ID, Name: z.Name, Address: z.IP})
@@ -252,8 +255,11 @@ func TestManifestMatchesPlan(t *testing.T) {
 				if n.MyID != myids[n.Name] || (n.MyID != 0) != (n.ZooKeeper != nil) {
 					t.Errorf("node %s: myid %d, zookeeper %+v; the ensemble says myid %d", n.Name, n.MyID, n.ZooKeeper, myids[n.Name])
 				}
-				if n.InstanceID != plan.InstanceID(c.Cluster, n.Name) {
-					t.Errorf("node %s: instance_id %q; want %q", n.Name, n.InstanceID, plan.InstanceID(c.Cluster, n.Name))
+				if stem := plan.InstanceID(c.Cluster, n.Name) + "-"; !strings.HasPrefix(n.InstanceID, stem) || len(n.InstanceID) != len(stem)+cloudinit.GenerationDigits {
+					t.Errorf("node %s: instance_id %q; want %s and the generation", n.Name, n.InstanceID, stem)
+				}
+				if md := metaDataOf(t, rendered, n.Name); md.InstanceID != n.InstanceID {
+					t.Errorf("node %s: instance_id %q, but its meta-data says %q", n.Name, n.InstanceID, md.InstanceID)
 				}
 				if n.ZooKeeper != nil && n.ZooKeeper.DataDir != "/var/lib/zookeeper" {
 					t.Errorf("node %s: zookeeper data_dir %q", n.Name, n.ZooKeeper.DataDir)
@@ -420,10 +426,11 @@ func TestManifestFormats(t *testing.T) {
 		perNode      int
 		clusterFiles bool
 	}{
-		{nil, []string{"cloud-init", "iso", "vfat", "installer", "packer"}, 7, true}, // no answers_url: no pxe
-		{[]generator.Format{generator.FormatCloudInit}, []string{"cloud-init"}, 3, false},
+		{nil, []string{"cloud-init", "iso", "vfat", "installer", "packer"}, 7, true},     // no answers_url: no pxe
+		{[]generator.Format{generator.FormatCloudInit}, []string{"cloud-init"}, 3, true}, // the retired seed
 		{[]generator.Format{generator.FormatPacker}, []string{"packer"}, 0, true},
-		{[]generator.Format{generator.FormatISO, generator.FormatCloudInit}, []string{"cloud-init", "iso"}, 4, false},
+		{[]generator.Format{generator.FormatISO, generator.FormatCloudInit}, []string{"cloud-init", "iso"}, 4, true},
+		{[]generator.Format{generator.FormatInstaller}, []string{"installer"}, 2, false}, // autoinstall.yaml and its seed
 	} {
 		files := renderInOrder(t, c, generator.Options{Secrets: secrets.Fixed(), Formats: tc.formats})
 		m := parseManifest(t, manifestOf(t, files))
@@ -444,8 +451,8 @@ func TestManifestFormats(t *testing.T) {
 			t.Errorf("--format %v: cluster files %v", tc.formats, m.Cluster.Files)
 		}
 		for _, f := range m.Cluster.Files {
-			if !strings.HasPrefix(f.Path, generator.PackerDir+"/") {
-				t.Errorf("--format %v: cluster file %s outside packer/", tc.formats, f.Path)
+			if !strings.HasPrefix(f.Path, generator.PackerDir+"/") && !strings.HasPrefix(f.Path, generator.RetiredDir+"/") {
+				t.Errorf("--format %v: cluster file %s outside packer/ and retired/", tc.formats, f.Path)
 			}
 		}
 		if listed += len(m.Cluster.Files); listed != len(files)-1 {
@@ -465,4 +472,20 @@ func TestManifestFormats(t *testing.T) {
 	if !pxeCluster {
 		t.Errorf("bare-metal-debian: no pxe/ file among the cluster files %v", m.Cluster.Files)
 	}
+}
+
+// metaDataOf parses node's rendered meta-data.
+func metaDataOf(t *testing.T, files []generator.File, node string) cloudinit.MetaData {
+	t.Helper()
+	for _, f := range files {
+		if f.Path == "nodes/"+node+"/meta-data" {
+			var md cloudinit.MetaData
+			if err := yaml.Unmarshal(f.Data, &md); err != nil {
+				t.Fatalf("%s: %v", f.Path, err)
+			}
+			return md
+		}
+	}
+	t.Fatalf("no meta-data rendered for %s", node)
+	return cloudinit.MetaData{}
 }

@@ -7,17 +7,13 @@ import (
 // Paths of the files that make the first boot survive faults: a power cut in the middle of it,
 // another machine answering for the node's address.
 const (
-	// FirstBootRunPath is what runcmd runs: the first-boot script, then the record that the first
-	// boot finished (FirstBootDonePath).
-	FirstBootRunPath = "/usr/local/lib/mesosimg/firstboot-run"
 	// AddressCheckPath sends RFC 5227 ARP probes for the node's address (python3).
 	AddressCheckPath = "/usr/local/lib/mesosimg/address-check"
-	// StateDir holds the readiness line and the first boot's records.
-	StateDir = "/var/lib/mesosimg"
 	// ReadinessPath holds the readiness line (or "<node> refused: …").
 	ReadinessPath = StateDir + "/readiness"
-	// FirstBootDonePath names the instance whose first boot finished; until it does, every boot
-	// makes cloud-init run the first boot's modules again (ResumeScript).
+	// FirstBootDonePath names the instance whose first boot finished (the first-boot script
+	// writes it on its way out, unless it refused the seed); until it does, every boot makes
+	// cloud-init run the first boot's modules again (resume.sh.tmpl).
 	FirstBootDonePath = StateDir + "/firstboot.done"
 	// FirstBootStartedPath is written when the first boot starts: packages installed after it are
 	// verified after a power cut.
@@ -54,23 +50,15 @@ func (p *Cluster) resumeCommand(n *Node) []string {
 		"Semaphores": resumeSemaphores(apt),
 		"Apt":        apt,
 	})
-	return []string{"/bin/sh", "-c", script, "mesosimg-resume"}
+	return []string{"sh", "-c", script, "mesosimg-resume"}
 }
 
-// faultFiles are the first boot's wrapper and, with network.address_check, the address prober.
+// faultFiles are, with network.address_check, the address prober.
 func (p *Cluster) faultFiles(n *Node) []File {
-	files := []File{{Path: FirstBootRunPath, Mode: 0o755, Content: render("firstboot-run.sh.tmpl", map[string]any{
-		"Node":           n.Name,
-		"FirstBoot":      FirstBootPath,
-		"Readiness":      ReadinessPath,
-		"RefusedPrefix":  n.Name + " refused:",
-		"Done":           FirstBootDonePath,
-		"InstanceIDFile": InstanceIDRunPath,
-	})}}
-	if p.addressCheck(n) != nil {
-		files = append(files, File{Path: AddressCheckPath, Mode: 0o755, Content: render("address-check.py.tmpl", nil)})
+	if p.addressCheck(n) == nil {
+		return nil
 	}
-	return files
+	return []File{{Path: AddressCheckPath, Mode: 0o755, Content: render("address-check.py.tmpl", nil)}}
 }
 
 // addressCheckData is what the first-boot script needs to probe the node's address.

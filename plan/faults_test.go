@@ -20,7 +20,7 @@ import (
 func resumeScript(t *testing.T, n plan.Node) string {
 	t.Helper()
 	for _, c := range n.BootCmd {
-		if len(c) == 4 && c[0] == "/bin/sh" && c[1] == "-c" && c[3] == "mesosimg-resume" {
+		if len(c) == 4 && c[0] == "sh" && c[1] == "-c" && c[3] == "mesosimg-resume" {
 			return c[2]
 		}
 	}
@@ -288,43 +288,60 @@ if '"update-sources"' in inspect.getsource(debian.Distro.update_package_sources)
 	}
 }
 
-// TestFirstBootRunRecordsTheEnd: the runcmd wrapper passes the first boot's exit status on, and
-// records the instance as finished unless the first boot refused its seed (tried again at the
-// next boot).
-func TestFirstBootRunRecordsTheEnd(t *testing.T) {
-	n := preinstalled(t, nil).Node(1)
-	if len(n.FirstBoot) != 1 || n.FirstBoot[0] != plan.FirstBootRunPath {
-		t.Fatalf("runcmd runs %q, not %s", n.FirstBoot, plan.FirstBootRunPath)
+// TestFirstBootRecordsTheEnd: runcmd runs the first-boot script itself; past its refusals it
+// records, however it ends, the instance as finished (the instance-id cloud-init wrote for the
+// boot) and keeps its exit status; a refusal of the seed (MAC, address) is not recorded, so the
+// next boot tries again (the clone may be gone), while a retired machine's refusal is for good.
+func TestFirstBootRecordsTheEnd(t *testing.T) {
+	n := clusterWithMAC(t).Node(1)
+	if len(n.FirstBoot) != 1 || n.FirstBoot[0] != plan.FirstBootPath {
+		t.Fatalf("runcmd runs %q, not %s", n.FirstBoot, plan.FirstBootPath)
 	}
-	wrapper := file(t, n, plan.FirstBootRunPath)
+	fb := file(t, n, plan.FirstBootPath)
+	marker := "# ---- end of definitions"
+	i := strings.Index(fb, marker)
+	if i < 0 {
+		t.Fatal("no end of definitions in the first-boot script")
+	}
+	defs, body := fb[:i], fb[i:]
 	for _, tc := range []struct {
-		name, readiness string
-		exit            int
-		done            bool
-	}{
-		{"ready", "m2 zookeeper=ok mesos-master=ok", 0, true},
-		{"not ready", "m2 zookeeper=timeout mesos-master=missing", 1, true},
-		{"refused", "m2 refused: MAC 52:54:00:00:00:99: 10.0.0.12 is in use by MAC 52:54:00:00:00:12", 1, false},
-	} {
+		name string
+		iid  bool
+		exit int
+	}{{"ready", true, 0}, {"not ready", true, 1}, {"no instance-id", false, 1}} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
-			fb := filepath.Join(dir, "firstboot")
-			os.WriteFile(fb, []byte("#!/bin/sh\necho '"+tc.readiness+"' >"+dir+"/readiness\nexit "+string(rune('0'+tc.exit))+"\n"), 0o755)
-			os.WriteFile(filepath.Join(dir, "instance-id"), []byte(n.InstanceID+"-g1\n"), 0o644)
-			s := strings.NewReplacer("'"+plan.FirstBootPath+"'", fb, "'"+plan.ReadinessPath+"'", dir+"/readiness",
-				"'"+plan.FirstBootDonePath+"'", dir+"/firstboot.done", "'"+plan.InstanceIDRunPath+"'", dir+"/instance-id").Replace(wrapper)
-			out, rc := runSh(t, "bash", s)
+			if tc.iid {
+				os.WriteFile(filepath.Join(dir, "instance-id"), []byte(n.InstanceID+"-g1\n"), 0o644)
+			}
+			s := strings.NewReplacer("'"+plan.FirstBootDonePath+"'", dir+"/state/firstboot.done",
+				"'"+plan.InstanceIDRunPath+"'", dir+"/instance-id").Replace(defs)
+			out, rc := runSh(t, "bash", s+"\ntrap finished EXIT\nexit "+fmt.Sprint(tc.exit)+"\n")
 			if rc != tc.exit {
 				t.Errorf("exit %d; want the first boot's %d\n%s", rc, tc.exit, out)
 			}
-			d, err := os.ReadFile(filepath.Join(dir, "firstboot.done"))
-			if tc.done && string(d) != n.InstanceID+"-g1\n" {
-				t.Errorf("firstboot.done = %q, %v; want %s", d, err, n.InstanceID)
+			d, err := os.ReadFile(filepath.Join(dir, "state/firstboot.done"))
+			if tc.iid && string(d) != n.InstanceID+"-g1\n" {
+				t.Errorf("firstboot.done = %q, %v; want %s-g1", d, err, n.InstanceID)
 			}
-			if !tc.done && err == nil {
-				t.Errorf("a refused first boot is recorded as finished: %q", d)
+			if !tc.iid && (err == nil || !strings.Contains(out, "cannot record that the first boot finished")) {
+				t.Errorf("without an instance-id: firstboot.done %q (%v), console %q", d, err, out)
 			}
 		})
+	}
+	// The refusals come before the record; the retired machine's refusal records it.
+	last := strings.LastIndex(body, "\ntrap finished EXIT\n")
+	for _, call := range []string{"|| refuse_seed ", "|| refuse_address "} {
+		if j := strings.Index(body, call); j < 0 || j > last {
+			t.Errorf("%q is missing or comes after the first boot is recorded as finished", call)
+		}
+	}
+	if strings.Contains(body[last:], "refuse") {
+		t.Error("a refusal after the record: it would be recorded as finished")
+	}
+	retired := strings.Index(body, `echo "$node refused: retired"`)
+	if j := strings.Index(body, "\ttrap finished EXIT\n\texit 1\n"); retired < 0 || j < retired || j > last {
+		t.Error("the retired machine's refusal is not recorded as finished")
 	}
 }
 

@@ -24,6 +24,7 @@ func (p *Cluster) firstBoot(n *Node) string {
 	c := p.Description
 	var services []firstBootService
 	var order []string
+	gated := false
 	for _, s := range n.Services {
 		check := ""
 		ck := s.Check
@@ -46,6 +47,7 @@ func (p *Cluster) firstBoot(n *Node) string {
 		default:
 			panic("unknown readiness check " + ck.Kind)
 		}
+		gated = gated || s.Gated
 		services = append(services, firstBootService{Service: s, Var: strings.ReplaceAll(s.Unit, "-", "_"), Check: check})
 		order = append(order, s.Unit)
 	}
@@ -80,9 +82,21 @@ func (p *Cluster) firstBoot(n *Node) string {
 		"ZooKeeperConf":   "",
 		"MAC":             n.Network.MAC,
 		"AddressCheck":    p.addressCheck(n),
+		"State":           StateDir,
+		"Retired":         RetiredPath,
+		"Drop":            dropUnits(n),
+		"GateHeld":        QuorumGateHeld,
+		"Gated":           gated,
+		"Self":            FirstBootPath,
+		"Done":            FirstBootDonePath,
+		"InstanceIDFile":  InstanceIDRunPath,
 	}
 	if n.Roles.ZooKeeper {
 		data["ZooKeeperConf"] = ZooKeeperConfDir
+	}
+	data["AgentInfo"], data["AgentPolicy"], data["AgentWorkDir"] = "", "", AgentWorkDir
+	if n.Roles.Agent {
+		data["AgentInfo"], data["AgentPolicy"] = n.AgentInfo, p.agentPolicy()
 	}
 	return render("firstboot.sh.tmpl", data)
 }

@@ -83,7 +83,8 @@ type Node struct {
 	FQDN string
 	// IP is the node address.
 	IP string
-	// InstanceID is the NoCloud instance-id; changing it re-runs first-boot modules.
+	// InstanceID is the stem of the NoCloud instance-id (the renderer appends the
+	// configuration's generation); a new instance-id re-runs first-boot modules.
 	InstanceID string
 	// Roles are the services the node runs.
 	Roles Roles
@@ -105,10 +106,14 @@ type Node struct {
 	Files []File
 	// Services are started in this order by the first-boot script.
 	Services []Service
-	// FirstBoot is the command cloud-init's runcmd runs once.
+	// FirstBoot is the command cloud-init's runcmd runs once per instance-id.
 	FirstBoot []string
-	// BootCmd are commands cloud-init's bootcmd runs at every boot, before write_files.
+	// BootCmd are the commands cloud-init's bootcmd runs at every boot, before write_files, in
+	// order: the SSH host keys of a machine new to this node (bootCmd), then the resume of an
+	// interrupted first boot (resumeCommand).
 	BootCmd [][]string
+	// AgentInfo is a digest of the agent's identity (see agentInfo); empty without the agent role.
+	AgentInfo string
 }
 
 // Network is a node's static IPv4 configuration.
@@ -196,6 +201,8 @@ type Service struct {
 	WaitForMasters bool
 	// NeedsDocker starts docker.service first.
 	NeedsDocker bool
+	// Gated: the unit starts through the quorum gate, which may hold it (readiness word held).
+	Gated bool
 }
 
 // Check is a readiness probe; what each kind proves is documented in the README
@@ -377,8 +384,9 @@ func rolesOf(n v1.Node) Roles {
 	return r
 }
 
-// InstanceID is stable for a node of a cluster, so re-rendering an unchanged
-// description never re-runs first-boot modules on a running node.
+// InstanceID is the stem of a node's instance-id: the renderer appends the generation of
+// the node's configuration (render/cloudinit.InstanceID), so a node's seed gets a new
+// instance-id exactly when its configuration changes.
 func InstanceID(cluster, node string) string {
 	return "mesosimg-" + strings.ToLower(cluster) + "-" + node
 }
@@ -394,7 +402,7 @@ func (p *Cluster) node(n *v1.Node) Node {
 		Network:    p.network(n),
 		NTPServers: c.NTP.Servers,
 		NTPPools:   c.NTP.Pools,
-		FirstBoot:  []string{FirstBootRunPath},
+		FirstBoot:  []string{FirstBootPath},
 	}
 	for _, m := range p.ZooKeepers {
 		if m.Name == n.Name {
@@ -445,9 +453,11 @@ func (p *Cluster) node(n *v1.Node) Node {
 			check.Auth = MesosProbeAuthPath
 			out.Files = append(out.Files, p.curlLogin(MesosProbeAuthPath, p.Secrets.MesosHTTP))
 		}
-		out.Services = append(out.Services, Service{Unit: "mesos-master", Check: check})
+		out.Files = append(out.Files, p.quorumGate(&out, check.Auth)...)
+		out.Services = append(out.Services, Service{Unit: "mesos-master", Check: check, Gated: true})
 	}
 	if out.Roles.Agent {
+		out.AgentInfo = agentInfo(n.IP, agent)
 		out.Files = append(out.Files, flagFiles(AgentDir, p.agentFlags(n, agent))...)
 		out.Files = append(out.Files, mapFiles(AgentDir+"/resources", agent.Resources)...)
 		out.Files = append(out.Files, mapFiles(AgentDir+"/attributes", agent.Attributes)...)
@@ -472,9 +482,9 @@ func (p *Cluster) node(n *v1.Node) Node {
 		out.Services = append([]Service{{Unit: "nftables", Check: Check{Kind: CheckNftables}}}, out.Services...)
 	}
 	// Faults: a power cut in the middle of the first boot, another machine on the node's address.
-	out.BootCmd = append(out.BootCmd, p.resumeCommand(&out))
 	out.Files = append(out.Files, p.faultFiles(&out)...)
 	out.Files = append(out.Files, File{Path: FirstBootPath, Mode: 0o755, Content: p.firstBoot(&out)})
+	out.BootCmd = [][]string{p.bootCmd(&out), p.resumeCommand(&out)}
 	return out
 }
 

@@ -31,7 +31,7 @@ func (b *stepBuilder) removals() {
 	}
 	if len(stop) > 0 {
 		s := Step{Kind: StepStop, Nodes: stop, Needs: []Need{NeedRemovalSeed},
-			Do:      fmt.Sprintf("power off %s for good: destroy %s, or boot %s with a seed that keeps every service disabled; never with %s again", names(stop), plural(stop, "the machine", "the machines"), plural(stop, "it", "them"), plural(stop, "its old seed", "their old seeds")),
+			Do:      fmt.Sprintf("power off %s for good: destroy %s, or boot %s with %s, which masks every service of mesosimg's roles for good; never with %s again", names(stop), plural(stop, "the machine", "the machines"), plural(stop, "it", "them"), c.under("retired/seed.iso"), plural(stop, "its old seed", "their old seeds")),
 			WaitFor: []string{plural(stop, "it is off", "they are off")}, Effect: b.removalEffect()}
 		if len(c.masters.removed) > 0 {
 			s.Sources = append(s.Sources, cite("mesos.quorum.shrink", "mesos.master.replace")...)

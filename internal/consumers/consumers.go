@@ -209,6 +209,23 @@ func NetConvert(t testing.TB, path, distro string, macs map[string]string) strin
 	return b.String()
 }
 
+// NetworkDisabled fails unless cloud-init's own network code reads the network-config at path
+// as "network configuration disabled" (canonical/cloud-init 22.4.2 cloudinit/stages.py:851-856:
+// the top-level network key removed, then net.is_disabled_cfg).
+func NetworkDisabled(t testing.TB, path string) {
+	t.Helper()
+	Need(t, "cloud-init")
+	const check = `import sys
+from cloudinit import net, safeyaml
+cfg = safeyaml.load(open(sys.argv[1]).read())
+if isinstance(cfg, dict) and "network" in cfg:
+    cfg = cfg["network"]
+sys.exit(0 if net.is_disabled_cfg(cfg) else 3)`
+	if out, err := exec.Command("/usr/bin/python3", "-c", check, path).CombinedOutput(); err != nil {
+		t.Errorf("%s: cloud-init does not read it as network configuration disabled: %v\n%s", path, err, out)
+	}
+}
+
 // NetConvertFiles is NetConvert keeping the files apart: it returns each file cloud-init's
 // renderer writes (etc/network/interfaces.d/50-cloud-init, etc/udev/rules.d/70-persistent-net.rules,
 // etc/netplan/50-cloud-init.yaml, …) by its path, slash-separated, relative to the root.

@@ -3,10 +3,12 @@ package cloudinit
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
-	"github.com/mesosimg/mesosimg/render/yamlout"
 
 	"github.com/mesosimg/mesosimg/plan"
+	"github.com/mesosimg/mesosimg/render/yamlout"
 )
 
 // Header is the first line of every user-data.
@@ -15,6 +17,8 @@ const Header = "#cloud-config\n"
 // Files are the NoCloud files of one node.
 type Files struct {
 	UserData, MetaData, NetworkConfig []byte
+	// InstanceID is the seed's instance-id (in MetaData).
+	InstanceID string
 	// Secret marks user-data that holds credentials (written 0600).
 	Secret bool
 }
@@ -30,23 +34,25 @@ func Render(n *plan.Node) (Files, error) {
 		}
 		seen[f.Path] = true
 	}
-	ud, err := marshal(cc)
+	userData, err := marshalUserData(Header, cc)
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
 	}
-	md, err := marshal(MetaData{InstanceID: n.InstanceID, LocalHostname: n.Name})
-	if err != nil {
-		return Files{}, fmt.Errorf("node %s: meta-data: %w", n.Name, err)
-	}
-	nc, err := marshal(Network(n))
+	nc, err := Network(n).Marshal()
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: network-config: %w", n.Name, err)
 	}
-	secret := false
-	for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
-		secret = secret || f.Secret
+	id := InstanceID(n.InstanceID, userData, nc)
+	md, err := MetaData{InstanceID: id, LocalHostname: n.Name}.Marshal()
+	if err != nil {
+		return Files{}, fmt.Errorf("node %s: meta-data: %w", n.Name, err)
 	}
-	userData := append([]byte(Header), ud...)
+	secret := false
+	for _, list := range [][]plan.File{n.EarlyFiles, n.Files} {
+		for _, f := range list {
+			secret = secret || f.Secret
+		}
+	}
 	if len(userData) > MaxUserData {
 		if userData, err = gzipBytes(userData); err != nil {
 			return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
@@ -56,8 +62,26 @@ func Render(n *plan.Node) (Files, error) {
 				"(list fewer hosts with network.etc_hosts: control-plane)", n.Name, len(userData), MaxUserData)
 		}
 	}
-	return Files{UserData: userData, MetaData: md, NetworkConfig: nc, Secret: secret}, nil
+	return Files{UserData: userData, MetaData: md, NetworkConfig: nc, InstanceID: id, Secret: secret}, nil
 }
+
+// InstanceID is the instance-id of a seed: the node's stem (plan.InstanceID) and the
+// configuration's generation, a digest of its user-data (uncompressed) and network-config.
+// It changes exactly when they do, so cloud-init applies a changed seed to a running node,
+// which it does only for an instance-id it has not recorded (canonical/cloud-init 22.4.2
+// cloudinit/stages.py:420, per-instance semaphores cloudinit/helpers.py:153), and an
+// unchanged render leaves running nodes alone.
+func InstanceID(stem string, userData, networkConfig []byte) string {
+	h := sha256.New()
+	for _, part := range [][]byte{userData, networkConfig} {
+		fmt.Fprintf(h, "%d\n", len(part))
+		h.Write(part)
+	}
+	return stem + "-" + hex.EncodeToString(h.Sum(nil))[:GenerationDigits]
+}
+
+// GenerationDigits is the number of hex digits of the generation in an instance-id.
+const GenerationDigits = 12
 
 // MaxUserData is EC2's user-data limit (before base64). Larger user-data is gzip-compressed,
 // which cloud-init recognises and expands, on every datasource.
@@ -79,8 +103,6 @@ func gzipBytes(data []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-func marshal(v any) ([]byte, error) { return yamlout.Marshal(v) }
-
 // UserData builds the cloud-config of node n.
 func UserData(n *plan.Node) CloudConfig {
 	cc := CloudConfig{
@@ -93,6 +115,11 @@ func UserData(n *plan.Node) CloudConfig {
 		Users:          []any{"default"},
 		RunCmd:         [][]string{n.FirstBoot},
 		BootCmd:        n.BootCmd,
+	}
+	if len(n.BootCmd) > 0 {
+		// The node's bootcmd removes the host keys of a machine not yet set up as this node.
+		keep := false
+		cc.SSHDeleteKeys = &keep
 	}
 	if n.FQDN != "" {
 		t := true
@@ -184,4 +211,32 @@ func Network(n *plan.Node) NetworkConfig {
 		eth.Nameservers = &Nameservers{Addresses: nw.DNS, Search: nw.Search}
 	}
 	return NetworkConfig{Version: 2, Ethernets: map[string]Ethernet{nw.Interface: eth}}
+}
+
+// RetiredNetwork disables cloud-init's networking for the retired seed, so the machine keeps
+// the network it has (canonical/cloud-init 22.4.2 cloudinit/stages.py:854,
+// cloudinit/net/__init__.py:392).
+type RetiredNetwork struct {
+	Config string `yaml:"config"`
+}
+
+// RenderRetired renders the NoCloud files of the cluster's retired seed.
+func RenderRetired(r plan.Retired) (Files, error) {
+	ud, err := yamlout.Marshal(RetiredConfig{PreserveHostname: true, BootCmd: [][]string{r.BootCmd}})
+	if err != nil {
+		return Files{}, fmt.Errorf("retired seed: user-data: %w", err)
+	}
+	nc, err := yamlout.Marshal(RetiredNetwork{Config: "disabled"})
+	if err != nil {
+		return Files{}, fmt.Errorf("retired seed: network-config: %w", err)
+	}
+	userData := append([]byte(Header), ud...)
+	id := InstanceID(r.InstanceID, userData, nc)
+	md, err := yamlout.Marshal(struct {
+		InstanceID string `yaml:"instance-id"`
+	}{id})
+	if err != nil {
+		return Files{}, fmt.Errorf("retired seed: meta-data: %w", err)
+	}
+	return Files{UserData: userData, MetaData: md, NetworkConfig: nc, InstanceID: id}, nil
 }

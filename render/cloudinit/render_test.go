@@ -123,3 +123,45 @@ func TestAptSourcesWrittenWhole(t *testing.T) {
 		t.Error("no apt source in the marshalled user-data")
 	}
 }
+
+// TestInstanceIDFollowsConfiguration: a node's instance-id is its stem and the generation of
+// its configuration: the same render gives the same id (a running node is left alone), a
+// change of user-data or of network-config gives a new one (cloud-init applies the new seed).
+func TestInstanceIDFollowsConfiguration(t *testing.T) {
+	p := bigPlan(t, 3)
+	render := func(mutate func(n *plan.Node)) cloudinit.Files {
+		t.Helper()
+		n := p.Node(1)
+		if mutate != nil {
+			mutate(&n)
+		}
+		f, err := cloudinit.Render(&n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(f.MetaData), "instance-id: "+f.InstanceID+"\n") {
+			t.Fatalf("meta-data %q does not carry instance-id %s", f.MetaData, f.InstanceID)
+		}
+		return f
+	}
+	base := render(nil)
+	stem := plan.InstanceID("big", "node-with-a-long-name-00001") + "-"
+	if !strings.HasPrefix(base.InstanceID, stem) || len(base.InstanceID) != len(stem)+cloudinit.GenerationDigits {
+		t.Fatalf("instance-id %q: want %s and %d hex digits", base.InstanceID, stem, cloudinit.GenerationDigits)
+	}
+	if again := render(nil); again.InstanceID != base.InstanceID {
+		t.Errorf("the same configuration got instance-ids %s and %s", base.InstanceID, again.InstanceID)
+	}
+	for name, mutate := range map[string]func(n *plan.Node){
+		"user-data":      func(n *plan.Node) { n.NTPServers = append(n.NTPServers, "10.0.0.9") },
+		"network-config": func(n *plan.Node) { n.Network.Gateway = "10.1.0.254" },
+	} {
+		f := render(mutate)
+		if f.InstanceID == base.InstanceID {
+			t.Errorf("a changed %s kept instance-id %s", name, f.InstanceID)
+		}
+		if !strings.HasPrefix(f.InstanceID, stem) {
+			t.Errorf("a changed %s gave instance-id %s, not of node's stem %s", name, f.InstanceID, stem)
+		}
+	}
+}

@@ -6,20 +6,23 @@ package cloudinit
 // CloudConfig is the subset of cloud-config mesosimg writes, in the order the
 // keys appear in user-data.
 type CloudConfig struct {
-	Hostname       string      `yaml:"hostname"`
-	FQDN           string      `yaml:"fqdn,omitempty"`
-	PreferFQDN     *bool       `yaml:"prefer_fqdn_over_hostname,omitempty"`
-	ManageEtcHosts bool        `yaml:"manage_etc_hosts"`
-	Users          []any       `yaml:"users"`
-	DisableRoot    bool        `yaml:"disable_root"`
-	SSHPwauth      bool        `yaml:"ssh_pwauth"`
-	BootCmd        [][]string  `yaml:"bootcmd,omitempty"`
-	NTP            *NTP        `yaml:"ntp,omitempty"`
-	Apt            *Apt        `yaml:"apt,omitempty"`
-	PackageUpdate  bool        `yaml:"package_update,omitempty"`
-	Packages       []any       `yaml:"packages,omitempty"`
-	WriteFiles     []WriteFile `yaml:"write_files"`
-	RunCmd         [][]string  `yaml:"runcmd"`
+	Hostname       string `yaml:"hostname"`
+	FQDN           string `yaml:"fqdn,omitempty"`
+	PreferFQDN     *bool  `yaml:"prefer_fqdn_over_hostname,omitempty"`
+	ManageEtcHosts bool   `yaml:"manage_etc_hosts"`
+	Users          []any  `yaml:"users"`
+	DisableRoot    bool   `yaml:"disable_root"`
+	SSHPwauth      bool   `yaml:"ssh_pwauth"`
+	// SSHDeleteKeys false keeps the SSH host keys when the node's seed is applied again; the
+	// node's bootcmd removes them on a machine not yet set up as this node.
+	SSHDeleteKeys *bool       `yaml:"ssh_deletekeys,omitempty"`
+	NTP           *NTP        `yaml:"ntp,omitempty"`
+	Apt           *Apt        `yaml:"apt,omitempty"`
+	BootCmd       [][]string  `yaml:"bootcmd,omitempty"`
+	PackageUpdate bool        `yaml:"package_update,omitempty"`
+	Packages      []any       `yaml:"packages,omitempty"`
+	WriteFiles    []WriteFile `yaml:"write_files"`
+	RunCmd        [][]string  `yaml:"runcmd"`
 }
 
 // User is a cloud-config users entry.
@@ -115,4 +118,13 @@ type Route struct {
 type Nameservers struct {
 	Addresses []string `yaml:"addresses,omitempty"`
 	Search    []string `yaml:"search,omitempty"`
+}
+
+// RetiredConfig is the cloud-config of the retired seed: it leaves the machine's host name
+// and SSH host keys as they are and masks mesosimg's services at every boot. (users is left
+// out: cloud-init's schema refuses an empty list, and the image's default user stays.)
+type RetiredConfig struct {
+	PreserveHostname bool       `yaml:"preserve_hostname"`
+	SSHDeleteKeys    bool       `yaml:"ssh_deletekeys"`
+	BootCmd          [][]string `yaml:"bootcmd"`
 }
