@@ -23,6 +23,21 @@ const (
 	InstanceIDRunPath = "/run/cloud-init/.instance-id"
 )
 
+// FaultFacts are the ids of the cloud-init behaviours (internal/upstream's operation facts, each
+// cited at canonical/cloud-init 22.4.2) that the first boot under faults stands on: semaphores
+// written before a module runs and kept after a cut, their names and directory, the instance-id
+// bootcmd and the first-boot script read, bootcmd's one script and its place before write_files
+// and ssh, apt sources appended by default, dpkg's unsafe I/O, files written without fsync, and
+// what `cloud-init status` reads.
+var FaultFacts = []string{
+	"ci.sem.write", "ci.sem.before", "ci.sem.skip", "ci.sem.clear_on_fail", "ci.sem.modules",
+	"ci.sem.config_name", "ci.sem.canon", "ci.instance.dir", "ci.instance.dir.safe",
+	"ci.iid.run", "ci.iid.run.name", "ci.bootcmd", "ci.bootcmd.env", "ci.bootcmd.script",
+	"ci.bootcmd.sh", "ci.order.bootcmd", "ci.order.ssh", "ci.apt.append", "ci.apt.unsafe_io",
+	"ci.apt.update_sources", "ci.write_file.nosync", "ci.status.reset", "ci.status.error",
+	"ci.gpg.dearmor", "ci.sem.before.24", "ci.bootcmd.env.24",
+}
+
 // resumeSemaphores are the cloud-init semaphores of the modules doing the first boot's work, in
 // the order they run: config-<module> with '-' as '_' (canonical/cloud-init 22.4.2
 // cloudinit/config/modules.py:238, cloudinit/helpers.py:58-59), and update_sources, apt-get

@@ -12,6 +12,7 @@ import (
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/internal/consumers"
+	"github.com/mesosimg/mesosimg/internal/upstream"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/secrets"
 )
@@ -342,6 +343,17 @@ func TestFirstBootRecordsTheEnd(t *testing.T) {
 	retired := strings.Index(body, `echo "$node refused: retired"`)
 	if j := strings.Index(body, "\ttrap finished EXIT\n\texit 1\n"); retired < 0 || j < retired || j > last {
 		t.Error("the retired machine's refusal is not recorded as finished")
+	}
+}
+
+// TestFaultFactsCited: every cloud-init behaviour the first boot under faults stands on is an
+// operation fact of internal/upstream (cited, and read at its line by make upstream-check).
+func TestFaultFactsCited(t *testing.T) {
+	for _, id := range plan.FaultFacts {
+		f := upstream.Operation(id)
+		if f.Claim == "" || !f.Source.Valid() || f.Source.Repo != upstream.CloudInitRepo {
+			t.Errorf("%s: %v is not a cited cloud-init fact", id, f)
+		}
 	}
 }
 

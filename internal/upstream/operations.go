@@ -36,6 +36,9 @@ const (
 	ciStages      = "cloudinit/stages.py"
 	ciHelpers     = "cloudinit/helpers.py"
 	ciEC2         = "cloudinit/sources/DataSourceEc2.py"
+	ciBootcmd     = "cloudinit/config/cc_bootcmd.py"
+	ciCfg         = "config/cloud.cfg.tmpl"
+	ciDebian      = "cloudinit/distros/debian.py"
 	mthnZkConfOps = "src/main/scala/mesosphere/marathon/ZookeeperConf.scala"
 )
 
@@ -163,6 +166,57 @@ var operationTable = map[string]operationFact{
 		CloudInit("cloudinit/mergers/m_dict.py", 7), `DEF_MERGE_TYPE = "no_replace"`),
 	"ci.nocloud.quick": opF("At boot NoCloud keeps its cached instance when the instance-id in a seed directory (or on the kernel command line) equals it, without looking at devices; with none there it reads the seed again.",
 		CloudInit("cloudinit/sources/DataSourceNoCloud.py", 238), "quick_id = _quick_read_instance_id(dirs=dirs)"),
+	// cloud-init: what a power cut in the middle of the first boot leaves (first boot under faults,
+	// plan/faults.go and templates/cloud-init/resume.sh.tmpl stand on these).
+	"ci.sem.write": opF("A module's semaphore is a file written when its lock is acquired.",
+		CloudInit(ciHelpers, 104), "util.write_file(sem_file, contents)"),
+	"ci.sem.before": opF("The lock (and so the semaphore) is taken before the module's function runs: a module cut short is marked as run.",
+		CloudInit(ciHelpers, 177), "with sem.lock(name, freq, clear_on_fail) as lk:"),
+	"ci.sem.skip": opF("A module whose semaphore exists is skipped (\"already ran\").",
+		CloudInit(ciHelpers, 174), "if sem.has_run(name, freq):"),
+	"ci.sem.clear_on_fail": opF("The semaphore is removed only on an exception and only when the caller asks (clear_on_fail).",
+		CloudInit(ciHelpers, 72), "if clear_on_fail:"),
+	"ci.sem.modules": opF("Config modules run without clear_on_fail: a module that failed or was cut stays marked as run.",
+		CloudInit("cloudinit/config/modules.py", 247), "run_name, mod.handle, func_args, freq=freq"),
+	"ci.sem.config_name": opF("A config module's semaphore is named config-<module>.",
+		CloudInit("cloudinit/config/modules.py", 238), `run_name = f"config-{name}"`),
+	"ci.sem.canon": opF("Semaphore names have '-' replaced by '_'.",
+		CloudInit(ciHelpers, 59), `return name.replace("-", "_")`),
+	"ci.instance.dir.safe": opF("The instance directory's name is the instance-id with '/' replaced by '_'.",
+		CloudInit(ciHelpers, 414), `path_safe_iid = str(iid).replace(os.sep, "_")`),
+	"ci.iid.run": opF("At every boot cloud-init writes the instance-id to its run directory's .instance-id (/run/cloud-init/.instance-id).",
+		CloudInit(ciStages, 394), `util.write_file(self.paths.get_runpath("instance_id"), "%s\n" % iid)`),
+	"ci.iid.run.name": opF("The run file of the instance-id is .instance-id.",
+		CloudInit(ciHelpers, 360), `"instance_id": ".instance-id",`),
+	"ci.bootcmd.env": opF("bootcmd's commands get the instance-id in INSTANCE_ID.",
+		CloudInit(ciBootcmd, 89), `env["INSTANCE_ID"] = str(iid)`),
+	"ci.bootcmd.script": opF("Every bootcmd entry is written into one shell script, run by /bin/sh (ci.bootcmd.sh).",
+		CloudInit(ciBootcmd, 78), `content = util.shellify(cfg["bootcmd"])`),
+	"ci.bootcmd.sh": opF("bootcmd runs its script with /bin/sh: entries run in order, and the script's exit status (its last command's) decides whether bootcmd failed.",
+		CloudInit(ciBootcmd, 90), `cmd = ["/bin/sh", tmpf.name]`),
+	"ci.order.bootcmd": opF("bootcmd runs in the init stage right before write_files (Debian's cloud_init_modules).",
+		CloudInit(ciCfg, 89), " - bootcmd"),
+	"ci.order.ssh": opF("The ssh module (host keys) runs later in the same stage.",
+		CloudInit(ciCfg, 112), " - ssh"),
+	"ci.apt.append": opF("An apt source is appended to its .list file unless it says append: false.",
+		CloudInit("cloudinit/config/cc_apt_configure.py", 601), `if "append" in ent and not ent["append"]:`),
+	"ci.apt.unsafe_io": opF("cloud-init's apt-get passes --force-unsafe-io to dpkg (unpacked files renamed into place unsynced).",
+		CloudInit(ciDebian, 26), `"--option=Dpkg::options::=--force-unsafe-io",`),
+	"ci.apt.update_sources": opF("apt-get update runs once per instance under its own semaphore, update-sources.",
+		CloudInit(ciDebian, 294), `"update-sources",`),
+	"ci.write_file.nosync": opF("cloud-init writes files with a flush and no fsync.",
+		CloudInit("cloudinit/util.py", 2174), "fh.flush()"),
+	"ci.status.reset": opF("status.json is removed at every boot's init-local stage.",
+		CloudInit("cloudinit/cmd/main.py", 734), `if mode == "init-local":`),
+	"ci.status.error": opF("cloud-init status says error when a stage lists errors.",
+		CloudInit("cloudinit/cmd/status.py", 250), "status = UXAppStatus.ERROR"),
+	"ci.sem.before.24": opF("cloud-init 24.4 (Ubuntu 24.04) takes a module's lock, and writes its semaphore, before running it the same way (unchanged through 26.1).",
+		Source{CloudInitRepo, "24.4", ciHelpers, 150}, "with sem.lock(name, freq, clear_on_fail) as lk:"),
+	"ci.bootcmd.env.24": opF("cloud-init 24.4 gives bootcmd the instance-id in INSTANCE_ID too.",
+		Source{CloudInitRepo, "24.4", ciBootcmd, 52}, `env = {"INSTANCE_ID": str(iid)} if iid else {}`),
+	"ci.gpg.dearmor": opF("cloud-init dearmors an apt source's key with gpg.",
+		CloudInit("cloudinit/gpg.py", 44), `return subp.subp(["gpg", "--dearmor"], data=key, decode=False).stdout`),
+
 	"ci.ec2.instance_id": opF("On AWS the instance-id is the EC2 instance id from the instance identity document: changed user-data on the same instance is the same instance.",
 		CloudInit(ciEC2, 239), `"instanceId", self.metadata["instance-id"]`),
 	"ci.ec2.instance_id.24": opF("cloud-init 24.4 (Ubuntu 24.04) takes the EC2 instance id the same way.",
