@@ -389,7 +389,7 @@ apt_track() {
     else
       fail "F: pkg1 printed no readiness line after the cut" "$(tail_of pkg1)"
     fi
-    repair=$(console pkg1 | grep -oE 'mesosimg: pkg1: (dpkg was interrupted|packages damaged|installing).*' | tr '\n' ';' || true)
+    repair=$(console pkg1 | grep -oE 'mesosimg: pkg1: (dpkg was interrupted|packages damaged|reading the package lists|installing).*' | tr '\n' ';' || true)
     figure "F pkg1: the resume step's repairs: ${repair:-none needed}"
     wait_for pkg1 'Cloud-init v\. .* finished at' 120 || fail "F: cloud-init did not finish on pkg1" "$(tail_of pkg1)"
     console_errors pkg1 "$E2E_ALLOW|$RUNCMD_FAILED"

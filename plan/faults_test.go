@@ -235,6 +235,21 @@ esac`,
 	if !strings.Contains(out, "installed again: libzookeeper-java zookeeper") {
 		t.Errorf("console: %q", out)
 	}
+	if strings.Contains(c, "apt-get --quiet update") {
+		t.Errorf("the package lists are read again although the packages were installed again; calls:\n%s", c)
+	}
+	// The lists the cut boot fetched are gone: apt-get cannot find the packages until they are
+	// read again, then installs them.
+	os.WriteFile(log, nil, 0o644)
+	os.WriteFile(filepath.Join(bin, "apt-get"), []byte("#!/bin/sh\necho \"apt-get $*\" >>"+log+"\n"+
+		"case \"$*\" in *update*) touch "+dir+"/lists ;; *) [ -e "+dir+"/lists ] || exit 100 ;; esac\n"), 0o755)
+	sems = semDir(t, "config_package_update_upgrade_install", "update_sources")
+	os.WriteFile(conf, nil, 0o644)
+	out, _ = runSh(t, "sh", prelude(t, script)+stubs+"\niid=x\nsem_dir="+sems+"\ndone_file="+dir+"/done\nstarted_file="+started+"\ndpkg_info="+info+"\nresume\n")
+	calls, _ = os.ReadFile(log)
+	if c := string(calls); strings.Count(c, "install --reinstall") != 2 || !strings.Contains(c, "apt-get --quiet update") || strings.Contains(out, "failed") {
+		t.Errorf("without package lists: want install, update, install again; calls:\n%s\nconsole: %s", c, out)
+	}
 	if left := listDir(t, sems); len(left) != 0 {
 		t.Errorf("semaphores left: %v", left)
 	}
