@@ -5,6 +5,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -292,6 +293,12 @@ func TestVersionFromGit(t *testing.T) {
 	out, err := exec.Command(bin, "version").Output()
 	if err != nil {
 		t.Fatal(err)
+	}
+	// A linked worktree (.git is a file) is no VCS root to cmd/go before Go 1.27 (vcs.go declares
+	// git's root as a .git directory; golang/go#58218): it stamps nothing there, silently. The
+	// check needs a plain clone then, as CI's.
+	if git("rev-parse", "--git-dir") != git("rev-parse", "--git-common-dir") && !strings.Contains(string(out), "(commit ") {
+		t.Skipf("a linked git worktree: this Go (%s) stamps no commit there; run from a plain clone", runtime.Version())
 	}
 	want := regexp.MustCompile(`^mesosimg \S+ \(commit ` + commit[:12] + `, ` + regexp.QuoteMeta(date) + `(, modified)?; description format version 1\)\n$`)
 	if !want.Match(out) {
