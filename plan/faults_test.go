@@ -320,11 +320,16 @@ func TestFirstBootRecordsTheEnd(t *testing.T) {
 		t.Fatal("no end of definitions in the first-boot script")
 	}
 	defs, body := fb[:i], fb[i:]
+	traps := "trap finished EXIT\ntrap 'trap - EXIT; exit 143' HUP INT TERM"
+	if !strings.Contains(body, "\n"+traps+"\n") {
+		t.Fatalf("the first-boot script does not set %q", traps)
+	}
 	for _, tc := range []struct {
 		name string
 		iid  bool
 		exit int
-	}{{"ready", true, 0}, {"not ready", true, 1}, {"no instance-id", false, 1}} {
+		kill bool
+	}{{"ready", true, 0, false}, {"not ready", true, 1, false}, {"no instance-id", false, 1, false}, {"killed", true, 143, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			if tc.iid {
@@ -332,11 +337,21 @@ func TestFirstBootRecordsTheEnd(t *testing.T) {
 			}
 			s := strings.NewReplacer("'"+plan.FirstBootDonePath+"'", dir+"/state/firstboot.done",
 				"'"+plan.InstanceIDRunPath+"'", dir+"/instance-id").Replace(defs)
-			out, rc := runSh(t, "bash", s+"\ntrap finished EXIT\nexit "+fmt.Sprint(tc.exit)+"\n")
+			end := "exit " + fmt.Sprint(tc.exit)
+			if tc.kill {
+				end = "kill -TERM $$\nexit 0"
+			}
+			out, rc := runSh(t, "bash", s+"\n"+traps+"\n"+end+"\n")
 			if rc != tc.exit {
 				t.Errorf("exit %d; want the first boot's %d\n%s", rc, tc.exit, out)
 			}
 			d, err := os.ReadFile(filepath.Join(dir, "state/firstboot.done"))
+			if tc.kill {
+				if err == nil {
+					t.Errorf("a first boot killed in the middle is recorded as finished: %q", d)
+				}
+				return
+			}
 			if tc.iid && string(d) != n.InstanceID+"-g1\n" {
 				t.Errorf("firstboot.done = %q, %v; want %s-g1", d, err, n.InstanceID)
 			}
