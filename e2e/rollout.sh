@@ -280,7 +280,7 @@ check_boot() {
 
 # ---------------------------------------------------------------- SSH: host keys, commands, tunnels
 SSH_OPTS=(-i "$WORK/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile="$WORK/known_hosts"
-  -o StrictHostKeyChecking=yes -o ConnectTimeout=5 -o LogLevel=ERROR)
+  -o StrictHostKeyChecking=yes -o ConnectTimeout=15 -o LogLevel=ERROR)
 : >"$WORK/known_hosts"
 on() { local n=$1; shift; ip netns exec "$NS" ssh "${SSH_OPTS[@]}" "$ADMIN@${IP[$n]}" "$@"; }
 
@@ -347,7 +347,10 @@ tunnel() {
 # mode NODE: what `echo srvr | nc ADDRESS 2181` says on NODE (the plan's own command, run on the
 # node: its firewall admits itself): the Mode word, or none.
 mode_of() {
-  on "$1" "echo srvr | nc ${2:-${IP[$1]}} 2181" 2>/dev/null | sed -n 's/^Mode: //p' | head -n1 || true
+  local out
+  out=$(on "$1" "echo srvr | nc ${2:-${IP[$1]}} 2181" 2>&1) || true
+  printf '%s %s: echo srvr | nc %s 2181:\n%s\n' "$(date +%T)" "$1" "${2:-${IP[$1]}}" "$out" >>"$WORK/logs/srvr.log"
+  sed -n 's/^Mode: //p' <<<"$out" | head -n1
 }
 
 # state_json: the watcher's latest round.
@@ -391,9 +394,9 @@ for n in "${OLD[@]}"; do
 done
 for n in "${OLD[@]}"; do check_boot "$n"; learn_host_keys "$n"; verify_host_keys "$n"; done
 for n in "${ALL[@]}"; do tunnel "$n"; done
-ip netns exec "$NS" "${ZK[@]}" watch --members "$MEMBERS" --dir "$WORK/watch" --interval 0.5 >"$WORK/logs/watch.log" 2>&1 &
+ip netns exec "$NS" "${ZK[@]}" watch --members "$MEMBERS" --dir "$WORK/watch" --interval 0.75 >"$WORK/logs/watch.log" 2>&1 &
 WATCH_PID=$!
-say "watcher: every member's srvr and mntr every 0.5s (at most; a round waits for its slowest answer), through SSH tunnels; samples in $WORK/watch/samples.jsonl"
+say "watcher: every member's srvr and mntr every 0.75s (at most; a round waits for its slowest answer), through SSH tunnels; samples in $WORK/watch/samples.jsonl"
 wait_ensemble "${#OLD[@]}" 180 || abort "the first ensemble did not form" "$(tail -n 5 "$WORK/logs/watch.log")"
 
 # Data, written before any change through the first member, read back from every member.
@@ -565,8 +568,12 @@ for line in "${PLAN_STEPS[@]}"; do
       if [ "$leader_last" = 1 ]; then
         # "find it first: the member whose `echo srvr | nc ADDRESS 2181` says Mode: leader"
         lead=
-        for n in "${sn[@]}"; do [ "$(mode_of "$n")" = leader ] && lead=$n; done
-        [ -n "$lead" ] || abort "step $STEP: none of ${sn[*]} says Mode: leader (the plan puts the leader last)" "$(state)"
+        for _ in $(seq 20); do
+          for n in "${sn[@]}"; do [ "$(mode_of "$n")" = leader ] && lead=$n; done
+          [ -z "$lead" ] || break
+          sleep 3   # an SSH connection that timed out, or an election going on: ask again
+        done
+        [ -n "$lead" ] || abort "step $STEP: none of ${sn[*]} says Mode: leader (the plan puts the leader last)" "$(tail -n 30 "$WORK/logs/srvr.log"; state)"
         order=()
         for n in "${sn[@]}"; do [ "$n" = "$lead" ] || order+=("$n"); done
         order+=("$lead")

@@ -29,7 +29,7 @@ packages=(
   openjdk-17-jdk-headless  # a real JVM runs Marathon's ZkUrlPattern (java.util.regex)
 )
 if [ "${1:-}" = "--e2e" ]; then
-  packages+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs iproute2 zookeeper)
+  packages+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs iproute2 zookeeper openssh-client)  # ssh: e2e/rollout.sh's tunnels
 fi
 
 missing=()
