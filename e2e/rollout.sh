@@ -135,6 +135,8 @@ cd "$WORK"
 "$MESOSIMG" render old.yaml -o out --secrets cluster.secrets.yaml >logs/render-old.log 2>&1 \
   || die "mesosimg render old.yaml failed:$(printf '\n'; quote <logs/render-old.log)"
 say "rendered old.yaml into $WORK/out"
+mkdir -p "$WORK/old-render"
+for d in "$WORK"/out/nodes/*/; do cp "$d/meta-data" "$WORK/old-render/$(basename "$d").meta-data"; done
 
 # Nodes of the new description (the old ones are its first three): name ip mac
 mapfile -t NODES < <("$PY" - new.yaml <<'EOF'
@@ -224,6 +226,16 @@ vm_poweroff() {
 
 con() { console_from "$WORK/logs/$1.console.log" "${2:-0}"; }
 
+# host_starved NODE: the guest's virtio NIC stopped transmitting (the kernel's NETDEV WATCHDOG), seen
+# here only when the host was so overloaded that TCG guests stalled for seconds; the node is then
+# off the network for good: say so rather than blame the rollout.
+host_starved() {
+  local w
+  w=$(grep -a -m1 'NETDEV WATCHDOG' "$WORK/logs/$1.console.log" 2>/dev/null | tr -d '\r' || true)
+  [ -z "$w" ] || abort "$1: its virtio NIC hung ($w): the host starved the VMs (load $(cut -d' ' -f1-3 /proc/loadavg)); not a finding about the rollout" \
+    "$(grep -a 'clocksource: Long readout\|NETDEV WATCHDOG' "$WORK/logs/$1.console.log" | head -n 5)"
+}
+
 # ---------------------------------------------------------------- readiness and consoles
 declare -A SEG=() T_ON=() READY=()
 # wait_ready NODE: waits for NODE's readiness line printed since its last power-on or reset (SEG):
@@ -237,6 +249,7 @@ wait_ready() {
     [ -z "$l" ] || break
     if ! kill -0 "${QPID[$n]}" 2>/dev/null; then abort "$n: qemu ended before the readiness line" "$(cat "$WORK/logs/$n.qemu.log"; tail -n 30 <<<"$c")"; fi
     if grep -q 'Kernel panic' <<<"$c"; then abort "$n: kernel panic" "$(tail -n 30 <<<"$c")"; fi
+    host_starved "$n"
     if [ "$(since "${T_ON[$n]}")" -ge "$BOOT_TIMEOUT" ]; then
       abort "$n: no readiness line 'mesosimg: $n ...' on the console within ${BOOT_TIMEOUT}s" "$(tail -n 40 <<<"$c")"
     fi
@@ -497,6 +510,12 @@ satisfy() {
       got=$("$PY" -c 'import json; print(json.load(open("out/manifest.json"))["description_sha256"])')
       [ "$want" = "$got" ] || abort "out/manifest.json records description $got, not new.yaml ($want)"
       ok "out/manifest.json records new.yaml (description_sha256 $want)"
+      # The re-applied nodes' seeds carry a new instance-id (the plan's new-instance-id need).
+      for o in "${OLD[@]}"; do
+        was=$(sed -n 's/^instance-id: //p' "$WORK/old-render/$o.meta-data"); now=$(sed -n 's/^instance-id: //p' "$WORK/out/nodes/$o/meta-data")
+        if [ "$was" != "$now" ] && grep -qE "^mesosimg-[a-z0-9-]+-$o-[0-9a-f]{12}\$" <<<"$now"; then ok "$o: instance-id $was -> $now"
+        else fail "$o: instance-id $was -> $now: not a new mesosimg-<cluster>-<node>-<12 hex>"; fi
+      done
       ;;
     *) abort "unknown wait condition kind $kind" ;;
   esac
@@ -607,6 +626,7 @@ for line in "${PLAN_STEPS[@]}"; do
       abort "step $STEP is a $kind step, which this harness cannot carry out" "$(sed -n "/^  $STEP\. /,/^  $((STEP + 1))\. /p" plan.txt)"
       ;;
   esac
+  for n in "${ALL[@]}"; do [ "${STATE[$n]}" = off ] || host_starved "$n"; done
   timing "step $STEP ($kind ${nodes}): $(since "$t_step")s"
   until_here "$STEP"
 done
@@ -667,8 +687,8 @@ for n in "${ALL[@]}"; do
   reapplied=0
   for o in "${OLD[@]}"; do [ "$o" = "$n" ] && reapplied=1; done
   extra=()
-  [ $reapplied = 1 ] && extra=(--keys-before "$WORK/keys/$n.before" --data-before "$WORK/before.json")
-  if "$PY" "$e2e/rollout_check.py" --node "$n" --disk "$WORK/vm/$n.raw" --render "$WORK/out/nodes/$n" --readiness "${READY[$n]}" "${extra[@]}" \
+  [ $reapplied = 1 ] && extra=(--keys-before "$WORK/keys/$n.before")
+  if "$PY" "$e2e/rollout_check.py" --node "$n" --disk "$WORK/vm/$n.raw" --render "$WORK/out/nodes/$n" --readiness "${READY[$n]}" --data-before "$WORK/before.json" "${extra[@]}" \
        --logs "$WORK/disk/$n" >"$WORK/disk/$n.rollout.log" 2>&1; then
     ok "$n: $(tail -n1 "$WORK/disk/$n.rollout.log")"
   else
