@@ -333,8 +333,19 @@ verify_host_keys() {
   ok "$n: host keys $(keys_of "$WORK/keys/$n.before" | cut -d' ' -f1 | paste -sd, -) in /etc/ssh (sshd serves $(keys_of "$WORK/keys/$n.scan" | cut -d' ' -f1 | paste -sd, -) of them; the console block of its first boot shows the same)"
 }
 
-# zk_log NODE: the end of NODE's ZooKeeper log, for a failure message.
-zk_log() { on "$1" 'tail -n 25 /var/log/zookeeper/zookeeper.log' 2>&1 | cut -c1-300 || true; }
+# zk_log NODE: what NODE's ZooKeeper can reach, for a failure message: each other running member's
+# quorum and election ports (2888, 3888) from NODE (nc -z; Debian's zookeeper logs to the journal,
+# which the admin user cannot read: the image has no sudo).
+zk_log() {
+  local o p r
+  for o in "${ALL[@]}"; do
+    [ "$o" != "$1" ] && [ "${STATE[$o]}" = on ] || continue
+    for p in 2888 3888; do
+      if r=$(on "$1" "nc -z -w 5 ${IP[$o]} $p" 2>&1); then echo "from $1: ${IP[$o]}:$p ($o) accepts connections"
+      else echo "from $1: ${IP[$o]}:$p ($o) does not accept connections within 5s${r:+: $r}"; fi
+    done
+  done
+}
 
 # tunnel NODE: keeps an SSH tunnel from 127.0.0.1:PORT (in the namespace) to NODE's own ZooKeeper
 # (127.0.0.1:2181 on the node, which its firewall admits), reconnecting while NODE restarts. The
@@ -442,13 +453,32 @@ else
   fail "renumbered.yaml: mesosimg plan exited $rc (want 1, no output, refused (renumber-zookeeper))" "$(head -c 2000 logs/plan-renumbered.stdout; cat logs/plan-renumbered.stderr)"
 fi
 if [ "$h0" = "$h1" ]; then ok "the refused plan left out/ as it was (sha256 of every file)"; else fail "the refused plan changed files in out/"; fi
-untouched=$(ip netns exec "$NS" "${ZK[@]}" analyze --dir "$WORK/watch" --events "$EVENTS" --since "$tr0" --members 3 2>&1 | head -n 1)
-if [ "$le0" = "$le1" ] && "$PY" -c '
+# Every poll round since the plan started: each old member leader or follower, one leader, one epoch.
+if untouched=$("$PY" - "$WORK/watch/samples.jsonl" "$tr0" "${OLD[@]}" <<'EOF'
 import json, sys
-r = json.loads(sys.argv[1]); sys.exit(0 if not r["outages"] and r["max_leaders_in_a_round"] == 1 else 1)' "$untouched" 2>/dev/null; then
-  ok "the running cluster was not touched: leader and epoch $le0 before and after, every member serving in each of the $("$PY" -c 'import json, sys; print(json.loads(sys.argv[1])["rounds"])' "$untouched") poll rounds since the plan started"
+since, members = float(sys.argv[2]), sys.argv[3:]
+rounds = {}
+for line in open(sys.argv[1]):
+    s = json.loads(line)
+    if s["rt"] >= since and s["node"] in members:
+        rounds.setdefault(s["r"], {})[s["node"]] = s
+bad = []
+leaders = set()
+for r, rd in sorted(rounds.items()):
+    modes = {n: rd.get(n, {}).get("mode") for n in members}
+    lead = [(n, rd[n].get("epoch")) for n in members if modes[n] == "leader"]
+    leaders.update(lead)
+    if any(m not in ("leader", "follower") for m in modes.values()) or len(lead) != 1:
+        bad.append("round %d: %s" % (r, modes))
+print("%d poll rounds, leader(s) %s" % (len(rounds), " ".join("%s@%s" % l for l in sorted(leaders))))
+for b in bad[:10]:
+    print(b)
+sys.exit(1 if bad or len(leaders) != 1 or len(rounds) < 5 else 0)
+EOF
+) && [ "$le0" = "$le1" ]; then
+  ok "the running cluster was not touched: $(head -n1 <<<"$untouched") since the plan started, each with every member serving (leader $le0 before and after)"
 else
-  fail "the cluster changed around the refused plan: leader $le0 -> $le1" "$untouched"
+  fail "the cluster changed around the refused plan (leader $le0 -> $le1)" "$untouched"
 fi
 for n in "${OLD[@]}"; do
   if con "$n" "${CSIZE[$n]}" | grep -qE "mesosimg: $n |Linux version"; then fail "$n: its console shows a boot or readiness line after the refused plan" "$(con "$n" "${CSIZE[$n]}" | tail -n 10)"; fi
@@ -488,7 +518,7 @@ satisfy() {
         got=$(grep -oE "${w%%=*}=[a-z]+" <<<"${READY[$n]}" || true)
         if [ -n "$got" ] && grep -qP "$E2E_DOWN" <<<"$got"; then say "$n: the plan waits for $w; $got here (no Mesos in the image: E2E_DOWN)"; continue; fi
         abort "$n: the plan waits for \`$w\`, the readiness line says: ${READY[$n]}" \
-          "$(con "$n" "${SEG[$n]}" | grep -aF "${READY[$n]}" -B 12 | cut -c1-250; echo '--- watcher (ZooKeeper, every member):'; state; echo; echo "--- $n's ZooKeeper log:"; zk_log "$n")"
+          "$(con "$n" "${SEG[$n]}" | grep -aF "${READY[$n]}" -B 12 | cut -c1-250; echo '--- watcher (ZooKeeper, every member):'; state; echo; echo "--- $n's connections to the other members:"; zk_log "$n")"
       done
       check_boot "$n"
       ;;
@@ -499,7 +529,7 @@ satisfy() {
       until m=$(mode_of "$n" "$addr") && [ -n "$m" ] && grep -qwE "$modes" <<<"$m"; do
         if [ "$(since "$t")" -ge 180 ]; then
           abort "$n: \`echo srvr | nc $addr 2181\` on $n does not say Mode: ${modes//|/ or } within 180s of its readiness line (says: ${m:-nothing})" \
-            "$(on "$n" "echo srvr | nc $addr 2181" 2>&1; echo '--- watcher:'; state; echo; echo "--- $n's ZooKeeper log:"; zk_log "$n"; echo '--- console:'; con "$n" "${SEG[$n]}" | tail -n 20)"
+            "$(on "$n" "echo srvr | nc $addr 2181" 2>&1; echo '--- watcher:'; state; echo; echo "--- $n's connections to the other members:"; zk_log "$n"; echo '--- console:'; con "$n" "${SEG[$n]}" | tail -n 20)"
         fi
         sleep 2
       done
@@ -690,7 +720,7 @@ for n in "${ALL[@]}"; do
   [ $reapplied = 1 ] && extra=(--keys-before "$WORK/keys/$n.before")
   if "$PY" "$e2e/rollout_check.py" --node "$n" --disk "$WORK/vm/$n.raw" --render "$WORK/out/nodes/$n" --readiness "${READY[$n]}" --data-before "$WORK/before.json" "${extra[@]}" \
        --logs "$WORK/disk/$n" >"$WORK/disk/$n.rollout.log" 2>&1; then
-    ok "$n: $(tail -n1 "$WORK/disk/$n.rollout.log")"
+    ok "$n: $(tail -n1 "$WORK/disk/$n.rollout.log" | sed 's/^ok *//; s/^[a-z0-9]*: //') (rollout_check.py: seed taken, records, ZooKeeper data$([ $reapplied = 1 ] && echo ', host keys'))"
   else
     fail "$n: rollout disk check failed" "$(grep -A3 FAIL "$WORK/disk/$n.rollout.log" | head -n 40)"
   fi
