@@ -54,7 +54,7 @@ unit:
 test: deps fmt-check vet unit
 
 # Only the packages whose tests use internal/golden know the -update flag.
-GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' -e 'internal/golden"' -e 'Bool."update"' . | xargs -n1 dirname | sort -u)
+GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' -e 'mesosimg/internal/golden"' -e 'Bool."update"' . | xargs -n1 dirname | sort -u)
 
 golden-update:
 	$(GO) test $(GOLDEN_PKGS) -run Golden -update
@@ -72,20 +72,28 @@ upstream-check:
 fuzz:
 	$(GO) test ./config/... -run '^$$' -fuzz FuzzLoad -fuzztime 60s
 
-## fuzz-ci: bounded fuzzing on top of the corpora, for CI (about 2 minutes): the description
-## loader 60 s, each seed image writer 20 s. A failure leaves the crasher in the package's
-## testdata/fuzz/<Target>/: commit it with the fix, and it runs with every `make test`.
+## fuzz-ci: bounded fuzzing on top of the corpora, for CI (about 2.5 minutes): the description
+## loader 60 s, each seed image writer 20 s, each YAML Block writer against yaml.v3 10 s. A failure
+## leaves the crasher in the package's testdata/fuzz/<Target>/: commit it with the fix, and it
+## runs with every `make test`.
 FUZZ_LOAD_TIME ?= 60s
 FUZZ_SEED_TIME ?= 20s
+FUZZ_YAML_TIME ?= 10s
 fuzz-ci:
 	$(GO) test ./config -run '^$$' -fuzz '^FuzzLoad$$' -fuzztime $(FUZZ_LOAD_TIME)
 	$(GO) test ./seed -run '^$$' -fuzz '^FuzzWriteISO$$' -fuzztime $(FUZZ_SEED_TIME)
 	$(GO) test ./seed -run '^$$' -fuzz '^FuzzWriteFAT$$' -fuzztime $(FUZZ_SEED_TIME)
+	$(GO) test ./render/yamlout -run '^$$' -fuzz '^FuzzBlock$$' -fuzztime $(FUZZ_YAML_TIME) -fuzzminimizetime 5s
+	$(GO) test ./render/cloudinit -run '^$$' -fuzz '^FuzzBlockWriters$$' -fuzztime $(FUZZ_YAML_TIME) -fuzzminimizetime 5s
+	$(GO) test ./render/installer -run '^$$' -fuzz '^FuzzAutoinstallBlock$$' -fuzztime $(FUZZ_YAML_TIME) -fuzzminimizetime 5s
 
-## bench: Go benchmarks (10,000-node renders, seed writers), then seeds against cloud-localds
+## bench: Go benchmarks (10,000-node renders, seed writers), seeds against cloud-localds, then a
+## whole 10,000-node render onto tmpfs against cp -a of its tree (RUNS=5, median)
 bench: deps
 	$(GO) test ./generator ./seed -run '^$$' -bench . -benchmem -benchtime 3x
+	$(GO) test ./render/cloudinit -run '^$$' -bench UserData -benchmem
 	scripts/bench-seeds.sh
+	scripts/bench-render.sh
 
 e2e-deps:
 	scripts/install-deps.sh --e2e

@@ -322,6 +322,7 @@ func runRender(args []string, env Env) int {
 	opts.Secrets = bundle
 	opts.Description = l.src.Data // manifest.json records its sha256
 	opts.Version = Version
+	opts.ReuseData = true // dir.Add writes each file before it returns and keeps none
 	dir, err := output.Begin(*out, *force)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)

@@ -164,7 +164,7 @@ say "netns $NS: br0 $BR_ADDR, tap1..tap${#ALL[@]}"
 # As e2e/run.sh: the image's zookeeper starts by itself at boot, as the stock package's does (on a
 # re-applied node it so starts with the old configuration before the first boot rewrites it). The
 # image's probe (e2e/guest/, run.sh's instrumentation) is masked: the watcher reports here.
-APPEND="root=/dev/vda rw console=ttyS0,115200 panic=-1 systemd.wants=zookeeper.service systemd.mask=mesosimg-e2e-probe.service"
+APPEND="root=/dev/vda rw console=ttyS0,115200 panic=-1 no_timer_check systemd.wants=zookeeper.service systemd.mask=mesosimg-e2e-probe.service"
 for n in "${ALL[@]}"; do qemu-img create -q -f qcow2 -F raw -b "$IMG/rootfs.raw" "$WORK/vm/$n.qcow2"; done
 
 # vm_start NODE SEED: powers NODE on with SEED as its CD-ROM. The CD is the third IDE drive

@@ -7,7 +7,6 @@
 package generator
 
 import (
-	"bytes"
 	"fmt"
 	"io/fs"
 	"path"
@@ -90,6 +89,9 @@ type Options struct {
 	Description []byte
 	// Version is mesosimg's version, recorded in the manifest.
 	Version string
+	// ReuseData lets the generator reuse the memory of a node's seed images once the sink has
+	// returned from them: set it when the sink keeps no File.Data (it writes them out).
+	ReuseData bool
 }
 
 func (o Options) wants(f Format) bool {
@@ -241,6 +243,9 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 			}
 		}
 		records = append(records, r.record)
+		if err == nil && opts.ReuseData {
+			releaseImages(r.files)
+		}
 		<-inFlight
 	}
 	close(done)
@@ -357,12 +362,12 @@ func seedImages(files cloudinit.Files, opts Options) ([]seedImage, error) {
 	for _, s := range []struct {
 		format Format
 		name   string
-		write  seed.WriteFunc
-	}{{FormatISO, SeedISOName, seed.WriteISO}, {FormatVFAT, SeedVFATName, seed.WriteFAT}} {
+		image  seed.AppendFunc
+	}{{FormatISO, SeedISOName, seed.AppendISO}, {FormatVFAT, SeedVFATName, seed.AppendFAT}} {
 		if !opts.wants(s.format) {
 			continue
 		}
-		img, err := writeSeed(s.write, seedFiles, opts.Epoch)
+		img, err := writeSeed(s.image, s.name, seedFiles, opts)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.name, err)
 		}
@@ -441,7 +446,7 @@ func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.
 	meta := installer.InstallMetaData(c.Cluster, n.Name)
 	if installerFormat && ubuntu {
 		// The autoinstall on a small cidata seed, for USB sticks and virtual media.
-		img, err := writeSeed(seed.WriteISO, []seed.File{{Name: "meta-data", Data: meta}, {Name: "user-data", Data: answers.Data}}, opts.Epoch)
+		img, err := writeSeed(seed.AppendISO, AutoinstallSeedName, []seed.File{{Name: "meta-data", Data: meta}, {Name: "user-data", Data: answers.Data}}, opts)
 		if err != nil {
 			return nil, fmt.Errorf("node %s: %s: %w", n.Name, AutoinstallSeedName, err)
 		}
@@ -464,11 +469,30 @@ func renderInstaller(p *plan.Cluster, n *plan.Node, dir string, files cloudinit.
 	return append(out, nf...), nil
 }
 
-// writeSeed writes a cidata image of files with write.
-func writeSeed(write seed.WriteFunc, files []seed.File, epoch time.Time) ([]byte, error) {
-	var b bytes.Buffer
-	err := write(&b, files, seed.Options{Label: SeedLabel, ModTime: epoch})
-	return b.Bytes(), err
+// writeSeed builds the cidata image name of files with image, in the memory of an image of
+// the same name already written when opts.ReuseData.
+func writeSeed(image seed.AppendFunc, name string, files []seed.File, opts Options) ([]byte, error) {
+	var buf []byte
+	if opts.ReuseData {
+		if b, ok := imagePools[name].Get().(*[]byte); ok {
+			buf = *b
+		}
+	}
+	return image(buf[:0], files, seed.Options{Label: SeedLabel, ModTime: opts.Epoch})
+}
+
+// imagePools hold the memory of seed images the sink has written (Options.ReuseData), one pool
+// per image name as their sizes differ.
+var imagePools = map[string]*sync.Pool{SeedISOName: {}, SeedVFATName: {}, AutoinstallSeedName: {}}
+
+// releaseImages returns the seed images among a node's files to their pools.
+func releaseImages(files []File) {
+	for _, f := range files {
+		if pool := imagePools[path.Base(f.Path)]; pool != nil && f.Data != nil {
+			b := f.Data
+			pool.Put(&b)
+		}
+	}
 }
 
 // SeedLabel is the volume label cloud-init's NoCloud datasource looks for.

@@ -103,6 +103,7 @@ func NewNode(n *plan.Node, files []render.File) Node {
 	if n.Roles.Agent {
 		out.Agent = &AgentState{
 			WorkDir:    value(plan.AgentDir + "/work_dir"),
+			Port:       atoi(value(plan.AgentDir + "/port")),
 			Resources:  under(onNode, plan.AgentDir+"/resources"),
 			Attributes: under(onNode, plan.AgentDir+"/attributes"),
 		}
@@ -269,4 +270,10 @@ func Fingerprint(key string, c secrets.Credential) (string, error) {
 	fp := hex.EncodeToString(k)
 	fingerprints.Store(id, fp)
 	return fp, nil
+}
+
+// atoi is the number s holds, 0 when it holds none.
+func atoi(s string) int {
+	v, _ := strconv.Atoi(s)
+	return v
 }

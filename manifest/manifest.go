@@ -147,6 +147,9 @@ type MasterState struct {
 type AgentState struct {
 	// WorkDir is the agent's --work_dir, holding its checkpointed state.
 	WorkDir string `json:"work_dir"`
+	// Port is the agent's --port; part of the agent info every policy compares (absent in
+	// manifests made before mesosimg recorded it).
+	Port int `json:"port,omitempty"`
 	// Resources are the agent's --resources by name (e.g. cpus: "4"); absent when the agent detects them.
 	Resources map[string]string `json:"resources,omitempty"`
 	// Attributes are the agent's --attributes by name (e.g. rack: r1); absent when none are set.

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -46,6 +47,12 @@ type Dir struct {
 	done             bool
 	// created are the missing parents Begin created, deepest first; Abort removes them.
 	created []string
+	// made are the directories made in tmp so far, so each is made once.
+	made map[string]bool
+	// umask is the process's file mode creation mask, read once; files whose mode it leaves
+	// alone need no chmod after their creation.
+	umask    fs.FileMode
+	umaskSet bool
 }
 
 // Begin starts writing dir. An existing dir is replaced (at Commit) only when
@@ -73,7 +80,8 @@ func Begin(dir string, force bool) (*Dir, error) {
 		removeEmpty(created)
 		return nil, fmt.Errorf("output directory %s: cannot write in %s (a render is written beside its directory, then moved into place): %w", dir, parent, err)
 	}
-	d := &Dir{dir: dir, parent: parent, tmp: tmp, exists: exists, created: created}
+	d := &Dir{dir: dir, parent: parent, tmp: tmp, exists: exists, created: created, made: map[string]bool{}}
+	d.umask, d.umaskSet = readUmask()
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		d.Abort()
 		return nil, err
@@ -85,12 +93,12 @@ func Begin(dir string, force bool) (*Dir, error) {
 	return d, nil
 }
 
-// Add writes one file into the pending directory.
+// Add writes one file into the pending directory; it keeps nothing of f once it returns.
 func (d *Dir) Add(f generator.File) error {
 	if err := checkPath(f.Path); err != nil {
 		return err
 	}
-	if err := writeFile(d.tmp, f); err != nil {
+	if err := d.writeFile(f); err != nil {
 		return fmt.Errorf("writing %s: %w", filepath.Join(d.dir, filepath.FromSlash(f.Path)), err)
 	}
 	return nil
@@ -208,12 +216,16 @@ func checkTarget(dir string, force bool) (bool, error) {
 	return false, fmt.Errorf("output directory %s is not empty and was not written by mesosimg; choose another directory or pass --force to replace it", dir)
 }
 
-func writeFile(root string, f generator.File) error {
-	p := filepath.Join(root, filepath.FromSlash(f.Path))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return err
+func (d *Dir) writeFile(f generator.File) error {
+	p := filepath.Join(d.tmp, filepath.FromSlash(f.Path))
+	if dir := filepath.Dir(p); !d.made[dir] {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		d.made[dir] = true
 	}
-	fh, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, f.Mode.Perm())
+	perm := f.Mode.Perm()
+	fh, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if err != nil {
 		return err
 	}
@@ -221,9 +233,27 @@ func writeFile(root string, f generator.File) error {
 		fh.Close()
 		return err
 	}
-	if err := fh.Chmod(f.Mode.Perm()); err != nil { // exact mode, whatever the umask
-		fh.Close()
-		return err
+	if !d.umaskSet || perm&d.umask != 0 {
+		if err := fh.Chmod(perm); err != nil { // exact mode, whatever the umask
+			fh.Close()
+			return err
+		}
 	}
 	return fh.Close()
+}
+
+// readUmask reads the process's umask from /proc/self/status (Linux 4.7 and later), which,
+// unlike umask(2), reads it without setting it; false where it cannot.
+func readUmask() (fs.FileMode, bool) {
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if v, ok := strings.CutPrefix(line, "Umask:"); ok {
+			m, err := strconv.ParseUint(strings.TrimSpace(v), 8, 32)
+			return fs.FileMode(m) & fs.ModePerm, err == nil
+		}
+	}
+	return 0, false
 }

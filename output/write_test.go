@@ -300,3 +300,32 @@ func TestReadOnlyParent(t *testing.T) {
 	}
 	sameTree(t, "writing in a read-only directory", before, tree(t, dir))
 }
+
+// TestModesWhateverTheUmask: files get their exact modes under any umask (a chmod follows the
+// creation only where the umask would take bits away).
+func TestModesWhateverTheUmask(t *testing.T) {
+	for _, mask := range []int{0, 0o022, 0o077, 0o027} {
+		old := syscall.Umask(mask)
+		dir := filepath.Join(t.TempDir(), "out")
+		files := []generator.File{
+			{Path: "a/secret", Data: []byte("s"), Mode: 0o600},
+			{Path: "a/plain", Data: []byte("p"), Mode: 0o644},
+			{Path: "b/c/script", Data: []byte("x"), Mode: 0o755},
+			{Path: "b/c/owner-only", Data: []byte("k"), Mode: 0o400},
+		}
+		err := output.Write(dir, files, false)
+		syscall.Umask(old)
+		if err != nil {
+			t.Fatalf("umask %#o: %v", mask, err)
+		}
+		for _, f := range files {
+			info, err := os.Stat(filepath.Join(dir, f.Path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if info.Mode().Perm() != f.Mode {
+				t.Errorf("umask %#o: %s is %v, want %v", mask, f.Path, info.Mode().Perm(), f.Mode)
+			}
+		}
+	}
+}

@@ -55,6 +55,14 @@ func (c *comparison) agentHazards() {
 			why = append(why, fmt.Sprintf("its hostname (the address) changes from %s to %s, which no policy accepts", o.Address, n.Address))
 			path = c.nodePath(n.Name, "ip")
 		}
+		portChanged := o.Agent.Port != 0 && n.Agent.Port != 0 && o.Agent.Port != n.Agent.Port
+		if portChanged {
+			// Every policy compares the port (src/slave/compatibility.cpp:39 equal, :65 additive).
+			why = append(why, fmt.Sprintf("its port changes from %d to %d, which no policy accepts", o.Agent.Port, n.Agent.Port))
+			if path == "" {
+				path = c.agentPath(n.Name, "port")
+			}
+		}
 		if reason := rejected(policy, o.Agent.Resources, n.Agent.Resources, true); reason != "" {
 			why = append(why, "resources: "+reason)
 			if path == "" {
@@ -70,13 +78,17 @@ func (c *comparison) agentHazards() {
 		if len(why) == 0 {
 			continue
 		}
+		safe := safeAgentChange(policy)
+		if portChanged {
+			safe = "keep mesos.agent.port as it is while agents run (the master and every policy refuse a changed port); " + safe
+		}
 		// The recovered agent info must pass the policy (src/slave/compatibility.cpp:35,
 		// :54), else the agent exits until meta/slaves/latest is removed and it starts
 		// over with a new agent id (src/slave/slave.cpp:8373).
 		c.hazards.add(WipeAgentState, path, []string{n.Name},
 			fmt.Sprintf("agent %s would refuse to recover under --reconfiguration_policy=%s (%s): %s; it starts only as a new agent, after its checkpointed state (%s/meta/slaves/latest) is removed, which kills its tasks",
 				n.Name, policy, policyOrigin(c.desc), strings.Join(why, "; "), n.Agent.WorkDir),
-			safeAgentChange(policy),
+			safe,
 			cite("agent.policy", "agent.policy.equal", "agent.policy.additive", "agent.policy.master", "agent.recover.fail", "mesos.drain"))
 	}
 }

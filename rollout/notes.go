@@ -38,8 +38,11 @@ func (c *comparison) notes(p *Plan) []string {
 			names(sameID), NeedNewInstanceID, strings.Join(cite("ci.new.instance", "ci.sem"), ", ")))
 	}
 	if agents {
-		out = append(out, fmt.Sprintf("agents recover under --reconfiguration_policy=%s (%s) [%s]; the manifest does not record agent ports, so a changed mesos.agent.port, which the master refuses for a registered agent, is not checked",
-			c.policy(), policyOrigin(c.desc), strings.Join(cite("agent.policy", "agent.policy.master"), ", ")))
+		note := fmt.Sprintf("agents recover under --reconfiguration_policy=%s (%s) [%s]", c.policy(), policyOrigin(c.desc), strings.Join(cite("agent.policy", "agent.policy.master"), ", "))
+		if c.oldLacksAgentPorts() {
+			note += "; the old manifest does not record agent ports, so a changed mesos.agent.port, which the master refuses for a registered agent, is not checked"
+		}
+		out = append(out, note)
 	}
 	return out
 }
@@ -47,6 +50,16 @@ func (c *comparison) notes(p *Plan) []string {
 func hasFile(files []manifest.File, path string) bool {
 	for _, f := range files {
 		if f.Path == path {
+			return true
+		}
+	}
+	return false
+}
+
+// oldLacksAgentPorts: the old render's manifest predates agent ports.
+func (c *comparison) oldLacksAgentPorts() bool {
+	for _, n := range c.old.Nodes {
+		if n.Agent != nil && n.Agent.Port == 0 {
 			return true
 		}
 	}

@@ -71,16 +71,29 @@ func (l fatLayout) dataStart() int   { return 1 + 2*l.fatSectors + l.rootSectors
 // a CRC-32 of the label, time, names and contents, so it is stable for
 // identical input. Nothing is written if validation fails.
 func WriteFAT(w io.Writer, files []File, opts Options) error {
+	_, err := writeFAT(w, nil, files, opts)
+	return err
+}
+
+// AppendFAT appends the image WriteFAT writes to dst (allocating, at the image's size, only
+// when dst lacks the room) and returns the extended buffer; dst's old content past its length
+// does not matter.
+func AppendFAT(dst []byte, files []File, opts Options) ([]byte, error) {
+	return writeFAT(nil, dst, files, opts)
+}
+
+// writeFAT writes the image to w, or appends it to dst when w is nil.
+func writeFAT(w io.Writer, dst []byte, files []File, opts Options) ([]byte, error) {
 	sorted, err := checkFiles(files)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkLabel(opts.Label, fatLabelMax, "FAT", "A-Z a-z 0-9 _ -", fatLabelChar); err != nil {
-		return err
+		return nil, err
 	}
 	mt, err := checkTime(opts.ModTime, fatMinYear, fatMaxYear, "FAT")
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	fs := fatNames(sorted)
@@ -90,7 +103,7 @@ func WriteFAT(w io.Writer, files []File, opts Options) error {
 	}
 	l, err := planFAT(fs, entries)
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	clusterBytes := l.spc * fatSector
@@ -102,7 +115,7 @@ func WriteFAT(w io.Writer, files []File, opts Options) error {
 		}
 	}
 
-	s := newSink(w, int64(l.total)*fatSector)
+	s := newSink(w, dst, int64(l.total)*fatSector)
 	hdr := s.reserve(l.dataStart() * fatSector)
 	fdate, ftime := fatDateTime(mt)
 

@@ -34,6 +34,10 @@ func fuzzWrite(t *testing.T, f format, label, names string, data []byte, unix in
 	opts := Options{Label: label, ModTime: time.Unix(unix, 0)}
 	var b bytes.Buffer
 	err := f.write(&b, files, opts)
+	img, imgErr := f.image(bytes.Repeat([]byte{0xA5}, 64<<10)[:0], files, opts) // a used buffer
+	if (err == nil) != (imgErr == nil) || err != nil && err.Error() != imgErr.Error() || !bytes.Equal(img, b.Bytes()) {
+		t.Fatalf("in memory: %d bytes, error %v; written: %d bytes, error %v", len(img), imgErr, b.Len(), err)
+	}
 	if err != nil {
 		known := false
 		for _, s := range sentinels {
@@ -47,7 +51,6 @@ func fuzzWrite(t *testing.T, f format, label, names string, data []byte, unix in
 		}
 		return nil
 	}
-	img := b.Bytes()
 	if len(img) == 0 || len(img)%unit != 0 {
 		t.Fatalf("image size %d is not a positive multiple of %d", len(img), unit)
 	}

@@ -92,16 +92,29 @@ func (f *isoFile) isoID() string { return f.base + "." + f.ext + ";1" }
 // as NoCloud's "cidata" needs) and at most 32 characters; opts.ModTime must
 // fall in the years 1900 to 2155. Nothing is written if validation fails.
 func WriteISO(w io.Writer, files []File, opts Options) error {
+	_, err := writeISO(w, nil, files, opts)
+	return err
+}
+
+// AppendISO appends the image WriteISO writes to dst (allocating, at the image's size, only
+// when dst lacks the room) and returns the extended buffer; dst's old content past its length
+// does not matter.
+func AppendISO(dst []byte, files []File, opts Options) ([]byte, error) {
+	return writeISO(nil, dst, files, opts)
+}
+
+// writeISO writes the image to w, or appends it to dst when w is nil.
+func writeISO(w io.Writer, dst []byte, files []File, opts Options) ([]byte, error) {
 	sorted, err := checkFiles(files)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := checkLabel(opts.Label, isoLabelMax, "ISO 9660", "A-Z a-z 0-9 _", isoLabelChar); err != nil {
-		return err
+		return nil, err
 	}
 	mt, err := checkTime(opts.ModTime, isoMinYear, isoMaxYear, "ISO 9660")
 	if err != nil {
-		return err
+		return nil, err
 	}
 
 	fs := isoNames(sorted)
@@ -144,7 +157,7 @@ func WriteISO(w io.Writer, files []File, opts Options) error {
 	}
 	total := max(next, isoMinBlocks)
 
-	s := newSink(w, int64(total)*isoBlock)
+	s := newSink(w, dst, int64(total)*isoBlock)
 	hdr := s.reserve(int(dataStart) * isoBlock)
 	date := isoDate7(mt)
 	blk := func(n uint32) []byte { return hdr[n*isoBlock : (n+1)*isoBlock] }

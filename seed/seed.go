@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -24,9 +25,14 @@ type Options struct {
 // WriteFunc is the signature of WriteISO and WriteFAT, for callers that pick the format at run time.
 type WriteFunc func(w io.Writer, files []File, opts Options) error
 
+// AppendFunc is the signature of AppendISO and AppendFAT, which build the image in memory.
+type AppendFunc func(dst []byte, files []File, opts Options) ([]byte, error)
+
 var (
-	_ WriteFunc = WriteISO
-	_ WriteFunc = WriteFAT
+	_ WriteFunc  = WriteISO
+	_ WriteFunc  = WriteFAT
+	_ AppendFunc = AppendISO
+	_ AppendFunc = AppendFAT
 )
 
 // Limits shared by both formats. They are deliberately far below what the
@@ -166,21 +172,30 @@ var zeros [32 << 10]byte
 
 // sink coalesces the small writes that make up an image into few large
 // writes to w: bytes are gathered in buf and large payloads go straight to w.
+// Without w, the image is appended to a buffer that has room for all of it.
 type sink struct {
 	w   io.Writer
 	buf []byte
 	err error
 }
 
-func newSink(w io.Writer, size int64) *sink {
-	n := size
-	if n > 1<<20 {
-		n = 1 << 20
+// newSink makes a sink of an image of size bytes: to w, or else appended to dst.
+func newSink(w io.Writer, dst []byte, size int64) *sink {
+	if w == nil {
+		if int64(cap(dst)-len(dst)) < size {
+			b := make([]byte, len(dst), int64(len(dst))+size)
+			copy(b, dst)
+			dst = b
+		}
+		return &sink{buf: dst}
 	}
-	return &sink{w: w, buf: make([]byte, 0, n)}
+	return &sink{w: w, buf: make([]byte, 0, min(size, 1<<20))}
 }
 
 func (s *sink) flush() {
+	if s.w == nil {
+		return
+	}
 	if s.err == nil && len(s.buf) > 0 {
 		_, s.err = s.w.Write(s.buf)
 	}
@@ -191,7 +206,7 @@ func (s *sink) write(p []byte) {
 	if s.err != nil {
 		return
 	}
-	if len(s.buf)+len(p) <= cap(s.buf) {
+	if s.w == nil || len(s.buf)+len(p) <= cap(s.buf) {
 		s.buf = append(s.buf, p...)
 		return
 	}
@@ -207,20 +222,26 @@ func (s *sink) write(p []byte) {
 
 // reserve returns n zeroed bytes at the current position for the caller to fill in.
 func (s *sink) reserve(n int) []byte {
-	if len(s.buf)+n > cap(s.buf) {
+	if s.w != nil && len(s.buf)+n > cap(s.buf) {
 		s.flush()
 		if n > cap(s.buf) {
 			s.buf = make([]byte, 0, n)
 		}
 	}
 	start := len(s.buf)
-	s.buf = s.buf[:start+n]
+	s.buf = slices.Grow(s.buf, n)[:start+n]
 	b := s.buf[start:]
 	clear(b)
 	return b
 }
 
 func (s *sink) pad(n int64) {
+	if s.w == nil && int64(len(s.buf))+n <= int64(cap(s.buf)) {
+		start := len(s.buf)
+		s.buf = s.buf[:int64(start)+n]
+		clear(s.buf[start:])
+		return
+	}
 	for n > 0 && s.err == nil {
 		k := int64(len(zeros))
 		if n < k {
@@ -231,10 +252,13 @@ func (s *sink) pad(n int64) {
 	}
 }
 
-func (s *sink) close() error {
+func (s *sink) close() ([]byte, error) {
 	s.flush()
 	if s.err != nil {
-		return fmt.Errorf("seed: writing image: %w", s.err)
+		return nil, fmt.Errorf("seed: writing image: %w", s.err)
 	}
-	return nil
+	if s.w != nil {
+		return nil, nil
+	}
+	return s.buf, nil
 }

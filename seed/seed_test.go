@@ -55,11 +55,13 @@ ethernets:
 type format struct {
 	name  string
 	write WriteFunc
+	// image appends to a buffer what write writes.
+	image AppendFunc
 	parse func([]byte) (files map[string][]byte, label string, modTime time.Time, err error)
 }
 
 var formats = []format{
-	{"ISO", WriteISO, func(b []byte) (map[string][]byte, string, time.Time, error) {
+	{"ISO", WriteISO, AppendISO, func(b []byte) (map[string][]byte, string, time.Time, error) {
 		img, err := parseISO(b)
 		if err != nil {
 			return nil, "", time.Time{}, err
@@ -69,7 +71,7 @@ var formats = []format{
 		}
 		return img.Files, img.Label, img.ModTime, nil
 	}},
-	{"FAT", WriteFAT, func(b []byte) (map[string][]byte, string, time.Time, error) {
+	{"FAT", WriteFAT, AppendFAT, func(b []byte) (map[string][]byte, string, time.Time, error) {
 		img, err := parseFAT(b)
 		if err != nil {
 			return nil, "", time.Time{}, err
@@ -134,6 +136,37 @@ func fileSets() map[string][]File {
 		"odd":     odd,
 		"many":    many,
 		"big":     {{Name: "user-data", Data: big}, {Name: "meta-data", Data: []byte("instance-id: big\n")}},
+	}
+}
+
+// TestAppendIsWhatWriteWrites holds AppendISO and AppendFAT to the streaming writers, byte for
+// byte, over every file set (the big one exceeds the stream's buffer): into no buffer (one is
+// allocated at the image's size), into a used buffer with room (its old bytes must not show),
+// and after a prefix.
+func TestAppendIsWhatWriteWrites(t *testing.T) {
+	for _, f := range formats {
+		for name, files := range fileSets() {
+			want := mustWrite(t, f.write, files, cidata)
+			img, err := f.image(nil, files, cidata)
+			if err != nil {
+				t.Fatalf("%s/%s: %v", f.name, name, err)
+			}
+			if !bytes.Equal(img, want) {
+				t.Errorf("%s/%s: the in-memory image (%d bytes) differs from the written one (%d bytes)", f.name, name, len(img), len(want))
+			}
+			if len(img) != cap(img) {
+				t.Errorf("%s/%s: image of %d bytes in a buffer of %d: not allocated at its size", f.name, name, len(img), cap(img))
+			}
+			used := bytes.Repeat([]byte{0xA5}, len(want)+100)
+			again, err := f.image(used[:0], files, cidata)
+			if err != nil || !bytes.Equal(again, want) || &again[0] != &used[0] {
+				t.Errorf("%s/%s: into a used buffer with room: equal %v, same buffer %v, error %v", f.name, name, bytes.Equal(again, want), err == nil && &again[0] == &used[0], err)
+			}
+			prefixed, err := f.image([]byte("prefix"), files, cidata)
+			if err != nil || string(prefixed[:6]) != "prefix" || !bytes.Equal(prefixed[6:], want) {
+				t.Errorf("%s/%s: after a prefix: differs (error %v)", f.name, name, err)
+			}
+		}
 	}
 }
 

@@ -5,7 +5,6 @@
 package templates
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	"strings"
@@ -24,7 +23,7 @@ var all = template.Must(template.New("").Funcs(funcs).Option("missingkey=error")
 
 // Render executes the template named name (e.g. "zoo.cfg.tmpl") with data.
 func Render(name string, data any) (string, error) {
-	var b bytes.Buffer
+	var b strings.Builder // its String is the bytes written, not a copy
 	if err := all.ExecuteTemplate(&b, name, data); err != nil {
 		return "", fmt.Errorf("template %s: %w", name, err)
 	}

@@ -34,23 +34,24 @@ func Render(n *plan.Node) (Files, error) {
 		}
 		seen[f.Path] = true
 	}
-	ud, err := marshal(cc)
+	userData, err := marshalUserData(Header, cc)
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: user-data: %w", n.Name, err)
 	}
-	nc, err := marshal(Network(n))
+	nc, err := Network(n).Marshal()
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: network-config: %w", n.Name, err)
 	}
-	userData := append([]byte(Header), ud...)
 	id := InstanceID(n.InstanceID, userData, nc)
-	md, err := marshal(MetaData{InstanceID: id, LocalHostname: n.Name})
+	md, err := MetaData{InstanceID: id, LocalHostname: n.Name}.Marshal()
 	if err != nil {
 		return Files{}, fmt.Errorf("node %s: meta-data: %w", n.Name, err)
 	}
 	secret := false
-	for _, f := range append(append([]plan.File(nil), n.EarlyFiles...), n.Files...) {
-		secret = secret || f.Secret
+	for _, list := range [][]plan.File{n.EarlyFiles, n.Files} {
+		for _, f := range list {
+			secret = secret || f.Secret
+		}
 	}
 	if len(userData) > MaxUserData {
 		if userData, err = gzipBytes(userData); err != nil {
@@ -101,8 +102,6 @@ func gzipBytes(data []byte) ([]byte, error) {
 	}
 	return b.Bytes(), nil
 }
-
-func marshal(v any) ([]byte, error) { return yamlout.Marshal(v) }
 
 // UserData builds the cloud-config of node n.
 func UserData(n *plan.Node) CloudConfig {
@@ -222,17 +221,17 @@ type RetiredNetwork struct {
 
 // RenderRetired renders the NoCloud files of the cluster's retired seed.
 func RenderRetired(r plan.Retired) (Files, error) {
-	ud, err := marshal(RetiredConfig{PreserveHostname: true, BootCmd: [][]string{r.BootCmd}})
+	ud, err := yamlout.Marshal(RetiredConfig{PreserveHostname: true, BootCmd: [][]string{r.BootCmd}})
 	if err != nil {
 		return Files{}, fmt.Errorf("retired seed: user-data: %w", err)
 	}
-	nc, err := marshal(RetiredNetwork{Config: "disabled"})
+	nc, err := yamlout.Marshal(RetiredNetwork{Config: "disabled"})
 	if err != nil {
 		return Files{}, fmt.Errorf("retired seed: network-config: %w", err)
 	}
 	userData := append([]byte(Header), ud...)
 	id := InstanceID(r.InstanceID, userData, nc)
-	md, err := marshal(struct {
+	md, err := yamlout.Marshal(struct {
 		InstanceID string `yaml:"instance-id"`
 	}{id})
 	if err != nil {

@@ -103,11 +103,21 @@ type SSH struct {
 
 // Marshal writes the document with the #cloud-config header subiquity accepts on a seed.
 func (a AutoinstallFile) Marshal() ([]byte, error) {
+	const header = "#cloud-config\n"
+	size := len(header) + 2048
+	for _, c := range a.Autoinstall.LateCommands {
+		size += len(c) + 8
+	}
+	w := yamlout.NewBlock(header, size)
+	a.writeYAML(w)
+	if b, err := w.Bytes(); err == nil {
+		return b, nil
+	}
 	b, err := yamlout.Marshal(a)
 	if err != nil {
 		return nil, err
 	}
-	return append([]byte("#cloud-config\n"), b...), nil
+	return append([]byte(header), b...), nil
 }
 
 // CloudCfgName is the cloud-init configuration the late-commands add to the installed system.

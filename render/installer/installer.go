@@ -70,7 +70,11 @@ func Render(c *v1.Cluster, n *plan.Node, seed cloudinit.Files) (File, error) {
 // autoinstall on the autoinstall seed or nocloud-net directory (not the node's own: the
 // installed system has its own instance-id).
 func InstallMetaData(cluster, node string) []byte {
-	return []byte(mustMarshal(cloudinit.MetaData{InstanceID: "mesosimg-install-" + cluster + "-" + node, LocalHostname: node}))
+	b, err := cloudinit.MetaData{InstanceID: "mesosimg-install-" + cluster + "-" + node, LocalHostname: node}.Marshal()
+	if err != nil {
+		panic(err) // two strings always marshal
+	}
+	return b
 }
 
 // seedFile is a file (an absolute path on the installed system) and its mode there.
@@ -101,9 +105,24 @@ func seedCommands(root, decode string, files []seedFile) []string {
 			made[dir] = true
 			cmds = append(cmds, "mkdir -p "+shellQuote(root+dir))
 		}
-		cmds = append(cmds, "umask 077 && echo "+shellQuote(base64.StdEncoding.EncodeToString(f.data))+" | "+decode+" > "+p+" && chmod "+f.mode+" "+p)
+		cmds = append(cmds, writeCommand(f.data, decode, p, f.mode))
 	}
 	return cmds
+}
+
+// writeCommand is "umask 077 && echo '<data in base64>' | decode > path && chmod mode path"
+// (path quoted), built in one string of its size: the base64 alphabet needs no quoting.
+func writeCommand(data []byte, decode, path, mode string) string {
+	const head = "umask 077 && echo '"
+	tail := "' | " + decode + " > " + path + " && chmod " + mode + " " + path
+	var b strings.Builder
+	b.Grow(len(head) + base64.StdEncoding.EncodedLen(len(data)) + len(tail))
+	b.WriteString(head)
+	enc := base64.NewEncoder(base64.StdEncoding, &b)
+	enc.Write(data) // a strings.Builder takes every write
+	enc.Close()
+	b.WriteString(tail)
+	return b.String()
 }
 
 // shellQuote quotes s for a POSIX shell as one word.
