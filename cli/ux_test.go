@@ -170,7 +170,7 @@ func TestCompletionBash(t *testing.T) {
 		{"mesosimg completion ''", "bash fish zsh"},
 		{"mesosimg help va", "validate"},
 		{"mesosimg render --fo", "--force --format"},
-		{"mesosimg render -", "--force --format --help --output --secrets --strict -h -o"},
+		{"mesosimg render -", "--force --format --help --output --secrets --stage --strict -h -o"},
 		{"mesosimg validate --", "--help --secrets --strict"},
 		{"mesosimg render --format ''", "cloud-init installer iso packer pxe vfat"},
 		{"mesosimg render --format i", "installer iso"},

@@ -20,9 +20,8 @@
 #                              longer than the member's restart it happens in)
 #   E2E_ROLLOUT_CASE=DIR       the descriptions (old.yaml, new.yaml, renumbered.yaml; default
 #                              testdata/plan/e2e-rollout)
-#   E2E_ROLLOUT_FIREWALL=1|0   render with security.firewall true|false (default: the case's own, false:
-#                              with the firewall, the plan's new members cannot reach the old ones; see
-#                              e2e/README.md)
+#   E2E_ROLLOUT_FIREWALL=1|0   render with security.firewall true|false (default: the case's own, true:
+#                              the plan then starts with its firewall stage; see e2e/README.md)
 #   E2E_ROLLOUT_UNTIL=STEP     stop after: boot (the three first members), refused, plan, or a step number
 #                              (harness work; the test then fails, saying so)
 #   E2E_WORK, E2E_KEEP=1, E2E_CACHE, E2E_VM_MEM, E2E_DOWN, E2E_ALLOW   as for e2e/run.sh
@@ -339,7 +338,7 @@ verify_host_keys() {
 zk_log() {
   local o p r
   for o in "${ALL[@]}"; do
-    [ "$o" != "$1" ] && [ "${STATE[$o]}" = on ] || continue
+    if [ "$o" = "$1" ] || [ "${STATE[$o]}" != on ]; then continue; fi
     for p in 2888 3888; do
       if r=$(on "$1" "nc -z -w 5 ${IP[$o]} $p" 2>&1); then echo "from $1: ${IP[$o]}:$p ($o) accepts connections"
       else echo "from $1: ${IP[$o]}:$p ($o) does not accept connections within 5s${r:+: $r}"; fi
@@ -536,10 +535,12 @@ satisfy() {
       timing "step $STEP $n: power-on/reset to Mode: $m $(since "${T_ON[$n]}")s"
       ;;
     manifest)
+      # manifest stage|description: the firewall stage of new.yaml, or new.yaml itself.
       want=$(sha256sum new.yaml | cut -c1-64)
-      got=$("$PY" -c 'import json; print(json.load(open("out/manifest.json"))["description_sha256"])')
-      [ "$want" = "$got" ] || abort "out/manifest.json records description $got, not new.yaml ($want)"
-      ok "out/manifest.json records new.yaml (description_sha256 $want)"
+      got=$("$PY" -c 'import json; m = json.load(open("out/manifest.json")); print(m["description_sha256"], m.get("stage", "-"))')
+      wstage=-; [ "$1" = stage ] && wstage=firewall
+      [ "$got" = "$want $wstage" ] || abort "out/manifest.json records description and stage $got, not new.yaml ($want) and $wstage"
+      ok "out/manifest.json records new.yaml (description_sha256 $want)$([ "$1" = stage ] && echo ', its firewall stage')"
       # The re-applied nodes' seeds carry a new instance-id (the plan's new-instance-id need).
       for o in "${OLD[@]}"; do
         was=$(sed -n 's/^instance-id: //p' "$WORK/old-render/$o.meta-data"); now=$(sed -n 's/^instance-id: //p' "$WORK/out/nodes/$o/meta-data")
@@ -604,7 +605,10 @@ for line in "${PLAN_STEPS[@]}"; do
         PATH="$(dirname "$MESOSIMG"):$PATH" bash -c "$c" >"$WORK/logs/step$STEP.log" 2>&1 \
           || abort "step $STEP: '$c' failed" "$(cat "$WORK/logs/step$STEP.log")"
       done
-      satisfy - manifest
+      mapfile -t conds < <(conditions_of "$STEP" -)
+      [ ${#conds[@]} = 1 ] || abort "step $STEP: a render step waits for ${#conds[@]} conditions (want 1: its manifest)"
+      # shellcheck disable=SC2086 # a condition is words
+      satisfy - ${conds[0]}
       ;;
     boot)
       for n in "${sn[@]}"; do
