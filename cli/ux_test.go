@@ -44,7 +44,7 @@ func TestRenderHelp(t *testing.T) {
 		t.Fatalf("render --help: %+v", r)
 	}
 	for _, want := range []string{
-		"Usage: mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE]\n",
+		"Usage: mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE] [--stage firewall]\n",
 		"\nFlags:\n", "  -o, --output DIR ", "      --format LIST ", "      --force ", "      --secrets FILE ",
 		"\nFormats (--format, comma-separated; default all):\n",
 		"\nOutput (DIR):\n", "nodes/<node>/user-data", "nodes/<node>/seed.iso", "packer/",
