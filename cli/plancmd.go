@@ -241,7 +241,7 @@ func stageOf(out string, l *loaded, opts generator.Options, env Env) (*v1.Cluste
 	case old.Stage != "":
 		return fail("%s holds the %s stage already: render the description itself (without --stage), as the plan's next step says", out, old.Stage)
 	case !rollout.NeedsFirewallStage(old, next):
-		return fail("the rollout from the render in %s to %s needs no firewall stage (security.firewall off, no new ZooKeeper member, or the firewalls admit them already): render the description itself", out, l.src.Name)
+		return fail("the rollout from the render in %s to %s needs no firewall stage (no firewall, no new ZooKeeper member, or the running members admit the new ones already): render the description itself", out, l.src.Name)
 	}
 	stage, opts := firewallStage(old, l.cluster, opts)
 	m, err := generator.Manifest(stage, opts)

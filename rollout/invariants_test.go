@@ -64,7 +64,7 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 	closed, admitted := map[string]bool{}, map[string]bool{}
 	for _, m := range old.Cluster.Ensemble {
 		view[m.Name] = "old"
-		closed[m.Name] = new.Cluster.Firewall != nil && !hasHazard(p, rollout.FirewallClosed) // accepted: opened by hand
+		closed[m.Name] = (old.Cluster.Firewall != nil || new.Cluster.Firewall != nil) && !hasHazard(p, rollout.FirewallClosed) // accepted: opened by hand
 		admitted[m.Address] = true
 	}
 	if old.Cluster.Firewall != nil {

@@ -36,6 +36,23 @@ func TestStepOrder(t *testing.T) {
 				"reapply m1,m2,m3 one-at-a-time leader-last", "gate m4,m5 needs:quorum-gate", "reapply a1"},
 		},
 		{
+			// Turning the firewall off while growing: the old members still drop the new ones
+			// until the stage has opened them (here: removed their rulesets).
+			name: "3 to 5 turning the firewall off", old: three, new: "m1:zmk m2:zmk m3:zmk m4:zm m5:zm a1:a",
+			extraNew: "security:\n  firewall: false\n",
+			steps: []string{"render stage:firewall", "reapply m1,m2,m3 one-at-a-time leader-last stage:firewall", "reapply a1 stage:firewall", "render",
+				"boot m4 held:mesos-master@m4 needs:quorum-gate", "boot m5 held:mesos-master@m5 needs:quorum-gate",
+				"reapply m1,m2,m3 one-at-a-time leader-last", "gate m4,m5 needs:quorum-gate", "reapply a1"},
+		},
+		{
+			// Without the firewall, no stage.
+			name: "3 to 5 without the firewall", old: three, new: "m1:zmk m2:zmk m3:zmk m4:zm m5:zm a1:a",
+			extraOld: "security:\n  firewall: false\n", extraNew: "security:\n  firewall: false\n",
+			steps: []string{"render",
+				"boot m4 held:mesos-master@m4 needs:quorum-gate", "boot m5 held:mesos-master@m5 needs:quorum-gate",
+				"reapply m1,m2,m3 one-at-a-time leader-last", "gate m4,m5 needs:quorum-gate", "reapply a1"},
+		},
+		{
 			// operational-guide.md:57: 2 masters leave for good first, then the 3 restart.
 			name: "5 to 3", old: "m1:zmk m2:zmk m3:zmk m4:zm m5:zm a1:a", new: three,
 			steps: []string{"render", "stop m4,m5 needs:removal-seed", "reapply m1,m2,m3 one-at-a-time leader-last", "reapply a1"},

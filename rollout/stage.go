@@ -22,11 +22,12 @@ import (
 // rendered and rolled out as usual.
 
 // NeedsFirewallStage reports whether the rollout from the render recorded in old to the one
-// recorded in new must start with the firewall stage: new's firewall is on and a new
-// ZooKeeper member's address is not in old's @zookeepers, in a rolling change (a change
-// that restarts the whole ensemble at once takes every firewall along).
+// recorded in new must start with the firewall stage: old's rulesets drop a new ZooKeeper
+// member (its address is not in old's @zookeepers), in a rolling change (a change that
+// restarts the whole ensemble at once takes every firewall along). A manifest that records no
+// firewall had none, unless it predates the record: then the new one's tells.
 func NeedsFirewallStage(old, new *manifest.Manifest) bool {
-	if new.Cluster.Firewall == nil || old.Stage != "" {
+	if old.Stage != "" || (old.Cluster.Firewall == nil && new.Cluster.Firewall == nil) {
 		return false
 	}
 	e := analyseEnsemble(old.Cluster.Ensemble, new.Cluster.Ensemble)
