@@ -8,7 +8,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 
-.PHONY: all build install uninstall demo test deps vet fmt-check unit golden-update docs upstream-check fuzz fuzz-ci bench e2e e2e-deps clean
+.PHONY: all build install uninstall demo test deps vet fmt-check unit golden-update docs upstream-check fuzz fuzz-ci bench e2e e2e-rollout e2e-deps clean
 
 all: build
 
@@ -98,11 +98,16 @@ bench: deps
 e2e-deps:
 	scripts/install-deps.sh --e2e
 
-## e2e: boot three Debian VMs from rendered seeds (one installed bare-metal style) and check the cluster forms; the first boot under faults (a late member, two machines with one seed, a power cut: e2e/faults.sh); boot Debian's real netboot installer with a rendered command line (root, qemu, ~20 min)
+## e2e: boot three Debian VMs from rendered seeds (one installed bare-metal style) and check the cluster forms; the first boot under faults (a late member, two machines with one seed, power cuts: e2e/faults.sh); boot Debian's real netboot installer with a rendered command line; follow a plan's rollout from 3 to 5 ZooKeeper members in VMs (root, qemu, ~40 min)
 e2e: e2e-deps build
 	e2e/run.sh
 	e2e/faults.sh
 	e2e/debian-installer.sh
+	e2e/rollout.sh
+
+## e2e-rollout: only the rollout VM test of make e2e (e2e/rollout.sh)
+e2e-rollout: e2e-deps build
+	e2e/rollout.sh
 
 clean:
 	rm -rf bin $(OUT)

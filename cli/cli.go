@@ -17,6 +17,7 @@ import (
 	"github.com/mesosimg/mesosimg/config"
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/generator"
+	"github.com/mesosimg/mesosimg/manifest"
 	"github.com/mesosimg/mesosimg/output"
 	"github.com/mesosimg/mesosimg/plan"
 	"github.com/mesosimg/mesosimg/report"
@@ -281,6 +282,7 @@ func runRender(args []string, env Env) int {
 	force := fs.Bool("force", false, "replace DIR even if it was not written by mesosimg")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	secretsFile := fs.String("secrets", "", "credentials file, created 0600 on the first render and reused (default <description>.secrets.yaml beside it; required for standard input when credentials are in use)")
+	stage := fs.String("stage", "", "render a stage of the rollout `mesosimg plan` prints instead of the description: "+manifest.StageFirewall)
 	rest, code, ok := parse(fs, args, 1, false, env)
 	if !ok {
 		return code
@@ -288,6 +290,10 @@ func runRender(args []string, env Env) int {
 	if *out == "" {
 		fmt.Fprintln(env.Stderr, "mesosimg render: missing -o DIR (the output directory)")
 		shortUsage(env.Stderr, cmdRender())
+		return ExitUsage
+	}
+	if *stage != "" && *stage != manifest.StageFirewall {
+		fmt.Fprintf(env.Stderr, "mesosimg render: --stage: unknown stage %q; valid: %s\n", *stage, manifest.StageFirewall)
 		return ExitUsage
 	}
 	opts := generator.Options{}
@@ -322,13 +328,19 @@ func runRender(args []string, env Env) int {
 	opts.Secrets = bundle
 	opts.Description = l.src.Data // manifest.json records its sha256
 	opts.Version = Version
+	cluster := l.cluster
+	if *stage != "" {
+		if cluster, opts, ok = stageOf(*out, l, opts, env); !ok {
+			return ExitInvalid
+		}
+	}
 	opts.ReuseData = true // dir.Add writes each file before it returns and keeps none
 	dir, err := output.Begin(*out, *force)
 	if err != nil {
 		fmt.Fprintf(env.Stderr, "mesosimg render: %v\n", err)
 		return ExitInvalid
 	}
-	if err := generator.Generate(l.cluster, opts, dir.Add); err != nil {
+	if err := generator.Generate(cluster, opts, dir.Add); err != nil {
 		dir.Abort()
 		// What fails here follows from the description (validation has passed): name it.
 		fmt.Fprintf(env.Stderr, "%s: %v\n", l.src.Name, err)

@@ -35,7 +35,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{
-			name: "render", synopsis: "CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE]",
+			name: "render", synopsis: "CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE] [--stage firewall]",
 			arg:     "CLUSTER.yaml",
 			summary: "render every output of every node into DIR",
 			about: `Renders everything each node of the cluster described in CLUSTER.yaml (- reads standard
@@ -46,7 +46,12 @@ existing DIR is replaced only if it is empty or a previous mesosimg output (--fo
 The credentials the description uses are generated on the first render into CLUSTER.secrets.yaml
 (mode 0600) beside the description, which records its cluster, and reused by every later render
 of that cluster, so output stays identical; another cluster's file is refused. From standard
-input there is no such default: pass --secrets FILE (or set security.secrets_file).`,
+input there is no such default: pass --secrets FILE (or set security.secrets_file).
+
+--stage firewall renders the first stage of a rollout that mesosimg plan starts with it (new
+ZooKeeper members behind the running members' firewalls): only the nodes DIR's last render has,
+with the ZooKeeper ensemble and masters they run now, and firewalls that already admit the new
+nodes. DIR must hold that render.`,
 			sections: func() string { return formatsHelp() + outputHelp + renderExit + renderExamples },
 			run:      runRender,
 		},

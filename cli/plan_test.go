@@ -273,20 +273,28 @@ func TestChangingDocIsCurrent(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(doc)
-	example := filepath.Join(planCases, "grow-zookeeper-3-to-5")
+	// The worked example, and the one the rollout VM test (e2e/rollout.sh) follows.
+	examples := map[string][]string{
+		"grow-zookeeper-3-to-5": {"old.yaml", "new.yaml", "plan.txt"},
+		"e2e-rollout":           {"new.yaml", "plan.txt"},
+	}
 	if golden.Updating() {
-		text = pasteExample(t, text, filepath.Join(example, "plan.txt"))
+		for name := range examples {
+			text = pasteExample(t, text, name)
+		}
 		if err := os.WriteFile("../docs/changing-a-cluster.md", []byte(text), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
-	for _, f := range []string{"old.yaml", "new.yaml", "plan.txt"} {
-		data, err := os.ReadFile(filepath.Join(example, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !strings.Contains(text, string(data)) {
-			t.Errorf("the doc does not show %s as it is (paste it again after go test -update)", f)
+	for name, files := range examples {
+		for _, f := range files {
+			data, err := os.ReadFile(filepath.Join(planCases, name, f))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(text, string(data)) {
+				t.Errorf("the doc does not show %s/%s as it is (paste it again after go test -update)", name, f)
+			}
 		}
 	}
 	for _, h := range rollout.Hazards {
@@ -309,14 +317,15 @@ func TestChangingDocIsCurrent(t *testing.T) {
 	}
 }
 
-// pasteExample replaces the doc's ```text block that follows the example's name by the file.
-func pasteExample(t *testing.T, doc, file string) string {
+// pasteExample replaces the doc's ```text block that follows testdata/plan/<name>/plan.txt's name
+// by that file.
+func pasteExample(t *testing.T, doc, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(file)
+	data, err := os.ReadFile(filepath.Join(planCases, name, "plan.txt"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	mark := strings.Index(doc, "grow-zookeeper-3-to-5/plan.txt")
+	mark := strings.Index(doc, name+"/plan.txt")
 	open := strings.Index(doc[max(mark, 0):], "```text\n")
 	if mark < 0 || open < 0 {
 		t.Fatal("the doc has no ```text block after the example's name")

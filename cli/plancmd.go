@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -135,15 +134,22 @@ func runPlan(args []string, env Env) int {
 		notes = append(notes, fmt.Sprintf("SOURCE_DATE_EPOCH=%d differs from the last render's %d: every seed image changes", epoch.Unix(), old.SourceDateEpoch))
 	}
 	opts.Epoch = epoch
-	renderedNew, err := renderManifest(l.cluster, opts)
+	renderedNew, err := generator.Manifest(l.cluster, opts)
 	if err != nil {
 		// What fails here follows from the description (validation has passed): name it.
 		fmt.Fprintf(env.Stderr, "%s: %v\n", l.src.Name, err)
 		return ExitInvalid
 	}
 	out := outDirOf(*from)
-	p := rollout.Build(old, renderedNew, l.cluster, rollout.Options{Accept: accepted, OutDir: out, SecretsFile: secPath, Notes: notes,
-		RenderCommand: renderCommand(rest[0], out, *secretsFile, opts, epochEnv != "" || old.SourceDateEpoch != generator.DefaultEpoch.Unix())})
+	ropts := rollout.Options{Accept: accepted, OutDir: out, SecretsFile: secPath, Notes: notes,
+		RenderCommand: renderCommand(rest[0], out, *secretsFile, opts, epochEnv != "" || old.SourceDateEpoch != generator.DefaultEpoch.Unix())}
+	if rollout.NeedsFirewallStage(old, renderedNew) {
+		if ropts.FirewallStage, err = generator.Manifest(firewallStage(old, l.cluster, opts)); err != nil {
+			fmt.Fprintf(env.Stderr, "%s: the firewall stage: %v\n", l.src.Name, err)
+			return ExitInvalid
+		}
+	}
+	p := rollout.Build(old, renderedNew, l.cluster, ropts)
 	if refused := p.Refused(); len(refused) > 0 {
 		printRefusals(refused, l, secPath, env)
 		return ExitInvalid
@@ -207,22 +213,45 @@ func formatsOf(old *manifest.Manifest, c *v1.Cluster, notes []string) ([]generat
 }
 
 // renderManifest renders the description in memory and returns the manifest of that render;
-// every other file is dropped as it is made.
-func renderManifest(c *v1.Cluster, opts generator.Options) (*manifest.Manifest, error) {
-	var data []byte
-	err := generator.Generate(c, opts, func(f generator.File) error {
-		if f.Path == manifest.FileName {
-			data = f.Data
-		}
-		return nil
-	})
+// firewallStage is the description of the firewall stage of a rollout from old to d, and
+// the options that render it.
+func firewallStage(old *manifest.Manifest, d *v1.Cluster, opts generator.Options) (*v1.Cluster, generator.Options) {
+	stage, peers := rollout.FirewallStage(old, d)
+	opts.Stage, opts.Admit = manifest.StageFirewall, peers
+	return stage, opts
+}
+
+// stageOf is the description and options of the firewall stage of the rollout from the render
+// in out to l's description (see rollout.FirewallStage); ok is false when there is none,
+// after saying why.
+func stageOf(out string, l *loaded, opts generator.Options, env Env) (*v1.Cluster, generator.Options, bool) {
+	fail := func(format string, a ...any) (*v1.Cluster, generator.Options, bool) {
+		fmt.Fprintf(env.Stderr, "mesosimg render --stage %s: %s\n", manifest.StageFirewall, fmt.Sprintf(format, a...))
+		return nil, opts, false
+	}
+	old, err := manifest.Read(out)
 	if err != nil {
-		return nil, err
+		return fail("%v (the stage opens the firewalls of the cluster rendered in %s)", err, out)
 	}
-	if data == nil {
-		return nil, errors.New("the render made no manifest")
+	next, err := generator.Manifest(l.cluster, opts)
+	if err != nil {
+		return fail("%s: %v", l.src.Name, err)
 	}
-	return manifest.Parse("the new render's "+manifest.FileName, data)
+	switch {
+	case old.Stage != "":
+		return fail("%s holds the %s stage already: render the description itself (without --stage), as the plan's next step says", out, old.Stage)
+	case !rollout.NeedsFirewallStage(old, next):
+		return fail("the rollout from the render in %s to %s needs no firewall stage (no firewall, no new ZooKeeper member, or the running members admit the new ones already): render the description itself", out, l.src.Name)
+	}
+	stage, opts := firewallStage(old, l.cluster, opts)
+	m, err := generator.Manifest(stage, opts)
+	if err != nil {
+		return fail("%s: %v", l.src.Name, err)
+	}
+	if why := rollout.CheckFirewallStage(old, m); why != "" {
+		return fail("no firewall stage of the render in %s keeps its nodes as they run: %s (mesosimg plan says what to do)", out, why)
+	}
+	return stage, opts, true
 }
 
 // outDirOf is the output directory --from names (the directory of a manifest.json).

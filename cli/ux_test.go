@@ -45,7 +45,7 @@ func TestRenderHelp(t *testing.T) {
 		t.Fatalf("render --help: %+v", r)
 	}
 	for _, want := range []string{
-		"Usage: mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE]\n",
+		"Usage: mesosimg render CLUSTER.yaml -o DIR [--format LIST] [--force] [--strict] [--secrets FILE] [--stage firewall]\n",
 		"\nFlags:\n", "  -o, --output DIR ", "      --format LIST ", "      --force ", "      --secrets FILE ",
 		"\nFormats (--format, comma-separated; default all):\n",
 		"\nOutput (DIR):\n", "nodes/<node>/user-data", "nodes/<node>/seed.iso", "packer/",
@@ -171,7 +171,7 @@ func TestCompletionBash(t *testing.T) {
 		{"mesosimg completion ''", "bash fish zsh"},
 		{"mesosimg help va", "validate"},
 		{"mesosimg render --fo", "--force --format"},
-		{"mesosimg render -", "--force --format --help --output --secrets --strict -h -o"},
+		{"mesosimg render -", "--force --format --help --output --secrets --stage --strict -h -o"},
 		{"mesosimg validate --", "--help --secrets --strict"},
 		{"mesosimg render --format ''", "cloud-init installer iso packer pxe vfat"},
 		{"mesosimg render --format i", "installer iso"},

@@ -9,7 +9,7 @@
                                              console NODE WORD=STATE...   a new readiness line of NODE with these words
                                              srvr NODE ADDRESS MODE[|MODE] the command `echo srvr | nc ADDRESS 2181`,
                                                                           run on NODE, says Mode: MODE
-                                             manifest                     the render exited 0 and OUT/manifest.json
+                                             manifest stage|description   the render exited 0 and OUT/manifest.json
                                                                           records the new description
     plansteps.py seed PLAN.json NODE       the seed the plan boots NODE with (relative to where plan ran)
     plansteps.py address PLAN.json NODE    NODE's address
@@ -23,7 +23,7 @@ import sys
 
 CONSOLE = re.compile(r"^`mesosimg: (\S+)((?: [A-Za-z0-9_.-]+=[a-z]+)+)` on its console$")
 SRVR = re.compile(r"^`echo srvr \| nc (\S+) (\d+)` says Mode: ([a-z]+(?: or [a-z]+)*)$")
-MANIFEST = re.compile(r"^it exits 0: (\S+)/manifest\.json now records the new description$")
+MANIFEST = re.compile(r"^it exits 0: (\S+)/manifest\.json now records the (new description|firewall stage)$")
 
 
 def conditions(text, plan):
@@ -45,8 +45,9 @@ def conditions(text, plan):
                 raise ValueError("wait condition on port %s (the harness knows 2181): %s" % (m.group(2), part))
             out.append(["srvr", addr[m.group(1)], m.group(1), "|".join(m.group(3).split(" or "))])
             continue
-        if MANIFEST.match(part):
-            out.append(["manifest"])
+        m = MANIFEST.match(part)
+        if m:
+            out.append(["manifest", "stage" if m.group(2) == "firewall stage" else "description"])
             continue
         raise ValueError("a wait condition the harness does not know: %r (in %r)" % (part, text))
     return out

@@ -20,9 +20,8 @@
 #                              longer than the member's restart it happens in)
 #   E2E_ROLLOUT_CASE=DIR       the descriptions (old.yaml, new.yaml, renumbered.yaml; default
 #                              testdata/plan/e2e-rollout)
-#   E2E_ROLLOUT_FIREWALL=1|0   render with security.firewall true|false (default: the case's own, false:
-#                              with the firewall, the plan's new members cannot reach the old ones; see
-#                              e2e/README.md)
+#   E2E_ROLLOUT_FIREWALL=1|0   render with security.firewall true|false (default: the case's own, true:
+#                              the plan then starts with its firewall stage; see e2e/README.md)
 #   E2E_ROLLOUT_UNTIL=STEP     stop after: boot (the three first members), refused, plan, or a step number
 #                              (harness work; the test then fails, saying so)
 #   E2E_WORK, E2E_KEEP=1, E2E_CACHE, E2E_VM_MEM, E2E_DOWN, E2E_ALLOW   as for e2e/run.sh
@@ -135,6 +134,8 @@ cd "$WORK"
 "$MESOSIMG" render old.yaml -o out --secrets cluster.secrets.yaml >logs/render-old.log 2>&1 \
   || die "mesosimg render old.yaml failed:$(printf '\n'; quote <logs/render-old.log)"
 say "rendered old.yaml into $WORK/out"
+mkdir -p "$WORK/old-render"
+for d in "$WORK"/out/nodes/*/; do cp "$d/meta-data" "$WORK/old-render/$(basename "$d").meta-data"; done
 
 # Nodes of the new description (the old ones are its first three): name ip mac
 mapfile -t NODES < <("$PY" - new.yaml <<'EOF'
@@ -224,6 +225,16 @@ vm_poweroff() {
 
 con() { console_from "$WORK/logs/$1.console.log" "${2:-0}"; }
 
+# host_starved NODE: the guest's virtio NIC stopped transmitting (the kernel's NETDEV WATCHDOG), seen
+# here only when the host was so overloaded that TCG guests stalled for seconds; the node is then
+# off the network for good: say so rather than blame the rollout.
+host_starved() {
+  local w
+  w=$(grep -a -m1 'NETDEV WATCHDOG' "$WORK/logs/$1.console.log" 2>/dev/null | tr -d '\r' || true)
+  [ -z "$w" ] || abort "$1: its virtio NIC hung ($w): the host starved the VMs (load $(cut -d' ' -f1-3 /proc/loadavg)); not a finding about the rollout" \
+    "$(grep -a 'clocksource: Long readout\|NETDEV WATCHDOG' "$WORK/logs/$1.console.log" | head -n 5)"
+}
+
 # ---------------------------------------------------------------- readiness and consoles
 declare -A SEG=() T_ON=() READY=()
 # wait_ready NODE: waits for NODE's readiness line printed since its last power-on or reset (SEG):
@@ -237,6 +248,7 @@ wait_ready() {
     [ -z "$l" ] || break
     if ! kill -0 "${QPID[$n]}" 2>/dev/null; then abort "$n: qemu ended before the readiness line" "$(cat "$WORK/logs/$n.qemu.log"; tail -n 30 <<<"$c")"; fi
     if grep -q 'Kernel panic' <<<"$c"; then abort "$n: kernel panic" "$(tail -n 30 <<<"$c")"; fi
+    host_starved "$n"
     if [ "$(since "${T_ON[$n]}")" -ge "$BOOT_TIMEOUT" ]; then
       abort "$n: no readiness line 'mesosimg: $n ...' on the console within ${BOOT_TIMEOUT}s" "$(tail -n 40 <<<"$c")"
     fi
@@ -280,7 +292,7 @@ check_boot() {
 
 # ---------------------------------------------------------------- SSH: host keys, commands, tunnels
 SSH_OPTS=(-i "$WORK/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes -o UserKnownHostsFile="$WORK/known_hosts"
-  -o StrictHostKeyChecking=yes -o ConnectTimeout=5 -o LogLevel=ERROR)
+  -o StrictHostKeyChecking=yes -o ConnectTimeout=15 -o LogLevel=ERROR)
 : >"$WORK/known_hosts"
 on() { local n=$1; shift; ip netns exec "$NS" ssh "${SSH_OPTS[@]}" "$ADMIN@${IP[$n]}" "$@"; }
 
@@ -320,8 +332,19 @@ verify_host_keys() {
   ok "$n: host keys $(keys_of "$WORK/keys/$n.before" | cut -d' ' -f1 | paste -sd, -) in /etc/ssh (sshd serves $(keys_of "$WORK/keys/$n.scan" | cut -d' ' -f1 | paste -sd, -) of them; the console block of its first boot shows the same)"
 }
 
-# zk_log NODE: the end of NODE's ZooKeeper log, for a failure message.
-zk_log() { on "$1" 'tail -n 25 /var/log/zookeeper/zookeeper.log' 2>&1 | cut -c1-300 || true; }
+# zk_log NODE: what NODE's ZooKeeper can reach, for a failure message: each other running member's
+# quorum and election ports (2888, 3888) from NODE (nc -z; Debian's zookeeper logs to the journal,
+# which the admin user cannot read: the image has no sudo).
+zk_log() {
+  local o p r
+  for o in "${ALL[@]}"; do
+    if [ "$o" = "$1" ] || [ "${STATE[$o]}" != on ]; then continue; fi
+    for p in 2888 3888; do
+      if r=$(on "$1" "nc -z -w 5 ${IP[$o]} $p" 2>&1); then echo "from $1: ${IP[$o]}:$p ($o) accepts connections"
+      else echo "from $1: ${IP[$o]}:$p ($o) does not accept connections within 5s${r:+: $r}"; fi
+    done
+  done
+}
 
 # tunnel NODE: keeps an SSH tunnel from 127.0.0.1:PORT (in the namespace) to NODE's own ZooKeeper
 # (127.0.0.1:2181 on the node, which its firewall admits), reconnecting while NODE restarts. The
@@ -347,7 +370,10 @@ tunnel() {
 # mode NODE: what `echo srvr | nc ADDRESS 2181` says on NODE (the plan's own command, run on the
 # node: its firewall admits itself): the Mode word, or none.
 mode_of() {
-  on "$1" "echo srvr | nc ${2:-${IP[$1]}} 2181" 2>/dev/null | sed -n 's/^Mode: //p' | head -n1 || true
+  local out
+  out=$(on "$1" "echo srvr | nc ${2:-${IP[$1]}} 2181" 2>&1) || true
+  printf '%s %s: echo srvr | nc %s 2181:\n%s\n' "$(date +%T)" "$1" "${2:-${IP[$1]}}" "$out" >>"$WORK/logs/srvr.log"
+  sed -n 's/^Mode: //p' <<<"$out" | head -n1
 }
 
 # state_json: the watcher's latest round.
@@ -391,9 +417,9 @@ for n in "${OLD[@]}"; do
 done
 for n in "${OLD[@]}"; do check_boot "$n"; learn_host_keys "$n"; verify_host_keys "$n"; done
 for n in "${ALL[@]}"; do tunnel "$n"; done
-ip netns exec "$NS" "${ZK[@]}" watch --members "$MEMBERS" --dir "$WORK/watch" --interval 0.5 >"$WORK/logs/watch.log" 2>&1 &
+ip netns exec "$NS" "${ZK[@]}" watch --members "$MEMBERS" --dir "$WORK/watch" --interval 0.75 >"$WORK/logs/watch.log" 2>&1 &
 WATCH_PID=$!
-say "watcher: every member's srvr and mntr every 0.5s (at most; a round waits for its slowest answer), through SSH tunnels; samples in $WORK/watch/samples.jsonl"
+say "watcher: every member's srvr and mntr every 0.75s (at most; a round waits for its slowest answer), through SSH tunnels; samples in $WORK/watch/samples.jsonl"
 wait_ensemble "${#OLD[@]}" 180 || abort "the first ensemble did not form" "$(tail -n 5 "$WORK/logs/watch.log")"
 
 # Data, written before any change through the first member, read back from every member.
@@ -426,13 +452,32 @@ else
   fail "renumbered.yaml: mesosimg plan exited $rc (want 1, no output, refused (renumber-zookeeper))" "$(head -c 2000 logs/plan-renumbered.stdout; cat logs/plan-renumbered.stderr)"
 fi
 if [ "$h0" = "$h1" ]; then ok "the refused plan left out/ as it was (sha256 of every file)"; else fail "the refused plan changed files in out/"; fi
-untouched=$(ip netns exec "$NS" "${ZK[@]}" analyze --dir "$WORK/watch" --events "$EVENTS" --since "$tr0" --members 3 2>&1 | head -n 1)
-if [ "$le0" = "$le1" ] && "$PY" -c '
+# Every poll round since the plan started: each old member leader or follower, one leader, one epoch.
+if untouched=$("$PY" - "$WORK/watch/samples.jsonl" "$tr0" "${OLD[@]}" <<'EOF'
 import json, sys
-r = json.loads(sys.argv[1]); sys.exit(0 if not r["outages"] and r["max_leaders_in_a_round"] == 1 else 1)' "$untouched" 2>/dev/null; then
-  ok "the running cluster was not touched: leader and epoch $le0 before and after, every member serving in each of the $("$PY" -c 'import json, sys; print(json.loads(sys.argv[1])["rounds"])' "$untouched") poll rounds since the plan started"
+since, members = float(sys.argv[2]), sys.argv[3:]
+rounds = {}
+for line in open(sys.argv[1]):
+    s = json.loads(line)
+    if s["rt"] >= since and s["node"] in members:
+        rounds.setdefault(s["r"], {})[s["node"]] = s
+bad = []
+leaders = set()
+for r, rd in sorted(rounds.items()):
+    modes = {n: rd.get(n, {}).get("mode") for n in members}
+    lead = [(n, rd[n].get("epoch")) for n in members if modes[n] == "leader"]
+    leaders.update(lead)
+    if any(m not in ("leader", "follower") for m in modes.values()) or len(lead) != 1:
+        bad.append("round %d: %s" % (r, modes))
+print("%d poll rounds, leader(s) %s" % (len(rounds), " ".join("%s@%s" % l for l in sorted(leaders))))
+for b in bad[:10]:
+    print(b)
+sys.exit(1 if bad or len(leaders) != 1 or len(rounds) < 5 else 0)
+EOF
+) && [ "$le0" = "$le1" ]; then
+  ok "the running cluster was not touched: $(head -n1 <<<"$untouched") since the plan started, each with every member serving (leader $le0 before and after)"
 else
-  fail "the cluster changed around the refused plan: leader $le0 -> $le1" "$untouched"
+  fail "the cluster changed around the refused plan (leader $le0 -> $le1)" "$untouched"
 fi
 for n in "${OLD[@]}"; do
   if con "$n" "${CSIZE[$n]}" | grep -qE "mesosimg: $n |Linux version"; then fail "$n: its console shows a boot or readiness line after the refused plan" "$(con "$n" "${CSIZE[$n]}" | tail -n 10)"; fi
@@ -472,7 +517,7 @@ satisfy() {
         got=$(grep -oE "${w%%=*}=[a-z]+" <<<"${READY[$n]}" || true)
         if [ -n "$got" ] && grep -qP "$E2E_DOWN" <<<"$got"; then say "$n: the plan waits for $w; $got here (no Mesos in the image: E2E_DOWN)"; continue; fi
         abort "$n: the plan waits for \`$w\`, the readiness line says: ${READY[$n]}" \
-          "$(con "$n" "${SEG[$n]}" | grep -aF "${READY[$n]}" -B 12 | cut -c1-250; echo '--- watcher (ZooKeeper, every member):'; state; echo; echo "--- $n's ZooKeeper log:"; zk_log "$n")"
+          "$(con "$n" "${SEG[$n]}" | grep -aF "${READY[$n]}" -B 12 | cut -c1-250; echo '--- watcher (ZooKeeper, every member):'; state; echo; echo "--- $n's connections to the other members:"; zk_log "$n")"
       done
       check_boot "$n"
       ;;
@@ -483,17 +528,25 @@ satisfy() {
       until m=$(mode_of "$n" "$addr") && [ -n "$m" ] && grep -qwE "$modes" <<<"$m"; do
         if [ "$(since "$t")" -ge 180 ]; then
           abort "$n: \`echo srvr | nc $addr 2181\` on $n does not say Mode: ${modes//|/ or } within 180s of its readiness line (says: ${m:-nothing})" \
-            "$(on "$n" "echo srvr | nc $addr 2181" 2>&1; echo '--- watcher:'; state; echo; echo "--- $n's ZooKeeper log:"; zk_log "$n"; echo '--- console:'; con "$n" "${SEG[$n]}" | tail -n 20)"
+            "$(on "$n" "echo srvr | nc $addr 2181" 2>&1; echo '--- watcher:'; state; echo; echo "--- $n's connections to the other members:"; zk_log "$n"; echo '--- console:'; con "$n" "${SEG[$n]}" | tail -n 20)"
         fi
         sleep 2
       done
       timing "step $STEP $n: power-on/reset to Mode: $m $(since "${T_ON[$n]}")s"
       ;;
     manifest)
+      # manifest stage|description: the firewall stage of new.yaml, or new.yaml itself.
       want=$(sha256sum new.yaml | cut -c1-64)
-      got=$("$PY" -c 'import json; print(json.load(open("out/manifest.json"))["description_sha256"])')
-      [ "$want" = "$got" ] || abort "out/manifest.json records description $got, not new.yaml ($want)"
-      ok "out/manifest.json records new.yaml (description_sha256 $want)"
+      got=$("$PY" -c 'import json; m = json.load(open("out/manifest.json")); print(m["description_sha256"], m.get("stage", "-"))')
+      wstage=-; [ "$1" = stage ] && wstage=firewall
+      [ "$got" = "$want $wstage" ] || abort "out/manifest.json records description and stage $got, not new.yaml ($want) and $wstage"
+      ok "out/manifest.json records new.yaml (description_sha256 $want)$([ "$1" = stage ] && echo ', its firewall stage')"
+      # The re-applied nodes' seeds carry a new instance-id (the plan's new-instance-id need).
+      for o in "${OLD[@]}"; do
+        was=$(sed -n 's/^instance-id: //p' "$WORK/old-render/$o.meta-data"); now=$(sed -n 's/^instance-id: //p' "$WORK/out/nodes/$o/meta-data")
+        if [ "$was" != "$now" ] && grep -qE "^mesosimg-[a-z0-9-]+-$o-[0-9a-f]{12}\$" <<<"$now"; then ok "$o: instance-id $was -> $now"
+        else fail "$o: instance-id $was -> $now: not a new mesosimg-<cluster>-<node>-<12 hex>"; fi
+      done
       ;;
     *) abort "unknown wait condition kind $kind" ;;
   esac
@@ -552,7 +605,10 @@ for line in "${PLAN_STEPS[@]}"; do
         PATH="$(dirname "$MESOSIMG"):$PATH" bash -c "$c" >"$WORK/logs/step$STEP.log" 2>&1 \
           || abort "step $STEP: '$c' failed" "$(cat "$WORK/logs/step$STEP.log")"
       done
-      satisfy - manifest
+      mapfile -t conds < <(conditions_of "$STEP" -)
+      [ ${#conds[@]} = 1 ] || abort "step $STEP: a render step waits for ${#conds[@]} conditions (want 1: its manifest)"
+      # shellcheck disable=SC2086 # a condition is words
+      satisfy - ${conds[0]}
       ;;
     boot)
       for n in "${sn[@]}"; do
@@ -565,8 +621,12 @@ for line in "${PLAN_STEPS[@]}"; do
       if [ "$leader_last" = 1 ]; then
         # "find it first: the member whose `echo srvr | nc ADDRESS 2181` says Mode: leader"
         lead=
-        for n in "${sn[@]}"; do [ "$(mode_of "$n")" = leader ] && lead=$n; done
-        [ -n "$lead" ] || abort "step $STEP: none of ${sn[*]} says Mode: leader (the plan puts the leader last)" "$(state)"
+        for _ in $(seq 20); do
+          for n in "${sn[@]}"; do [ "$(mode_of "$n")" = leader ] && lead=$n; done
+          [ -z "$lead" ] || break
+          sleep 3   # an SSH connection that timed out, or an election going on: ask again
+        done
+        [ -n "$lead" ] || abort "step $STEP: none of ${sn[*]} says Mode: leader (the plan puts the leader last)" "$(tail -n 30 "$WORK/logs/srvr.log"; state)"
         order=()
         for n in "${sn[@]}"; do [ "$n" = "$lead" ] || order+=("$n"); done
         order+=("$lead")
@@ -600,6 +660,7 @@ for line in "${PLAN_STEPS[@]}"; do
       abort "step $STEP is a $kind step, which this harness cannot carry out" "$(sed -n "/^  $STEP\. /,/^  $((STEP + 1))\. /p" plan.txt)"
       ;;
   esac
+  for n in "${ALL[@]}"; do [ "${STATE[$n]}" = off ] || host_starved "$n"; done
   timing "step $STEP ($kind ${nodes}): $(since "$t_step")s"
   until_here "$STEP"
 done
@@ -660,10 +721,10 @@ for n in "${ALL[@]}"; do
   reapplied=0
   for o in "${OLD[@]}"; do [ "$o" = "$n" ] && reapplied=1; done
   extra=()
-  [ $reapplied = 1 ] && extra=(--keys-before "$WORK/keys/$n.before" --data-before "$WORK/before.json")
-  if "$PY" "$e2e/rollout_check.py" --node "$n" --disk "$WORK/vm/$n.raw" --render "$WORK/out/nodes/$n" --readiness "${READY[$n]}" "${extra[@]}" \
+  [ $reapplied = 1 ] && extra=(--keys-before "$WORK/keys/$n.before")
+  if "$PY" "$e2e/rollout_check.py" --node "$n" --disk "$WORK/vm/$n.raw" --render "$WORK/out/nodes/$n" --readiness "${READY[$n]}" --data-before "$WORK/before.json" "${extra[@]}" \
        --logs "$WORK/disk/$n" >"$WORK/disk/$n.rollout.log" 2>&1; then
-    ok "$n: $(tail -n1 "$WORK/disk/$n.rollout.log")"
+    ok "$n: $(tail -n1 "$WORK/disk/$n.rollout.log" | sed 's/^ok *//; s/^[a-z0-9]*: //') (rollout_check.py: seed taken, records, ZooKeeper data$([ $reapplied = 1 ] && echo ', host keys'))"
   else
     fail "$n: rollout disk check failed" "$(grep -A3 FAIL "$WORK/disk/$n.rollout.log" | head -n 40)"
   fi

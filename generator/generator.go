@@ -7,6 +7,7 @@
 package generator
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -89,6 +90,10 @@ type Options struct {
 	Description []byte
 	// Version is mesosimg's version, recorded in the manifest.
 	Version string
+	// Stage names the stage of a rollout rendered (manifest.StageFirewall), recorded in the manifest; empty for the description itself.
+	Stage string
+	// Admit are machines the firewalls admit besides the description's nodes (plan.Cluster.Admitted).
+	Admit []plan.Peer
 	// ReuseData lets the generator reuse the memory of a node's seed images once the sink has
 	// returned from them: set it when the sink keeps no File.Data (it writes them out).
 	ReuseData bool
@@ -155,7 +160,26 @@ func Generate(c *v1.Cluster, opts Options, sink Sink) error {
 	if err != nil {
 		return err
 	}
+	p.Admitted = opts.Admit
 	return GeneratePlan(p, opts, sink)
+}
+
+// Manifest renders in memory and returns only the render's manifest (what `plan` compares).
+func Manifest(c *v1.Cluster, opts Options) (*manifest.Manifest, error) {
+	var data []byte
+	err := Generate(c, opts, func(f File) error {
+		if f.Path == manifest.FileName {
+			data = f.Data
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if data == nil {
+		return nil, errors.New("the render made no manifest")
+	}
+	return manifest.Parse("the render's "+manifest.FileName, data)
 }
 
 // GenerateAll renders into memory, sorted by path (for tests and small clusters).
@@ -273,7 +297,7 @@ func GeneratePlan(p *plan.Cluster, opts Options, sink Sink) error {
 
 // writeManifest emits the record of the render, after every file it lists.
 func writeManifest(p *plan.Cluster, opts Options, nodes []manifest.Node, files []manifest.File, sink Sink) error {
-	r := manifest.Render{Version: opts.Version, Epoch: opts.Epoch}
+	r := manifest.Render{Version: opts.Version, Epoch: opts.Epoch, Stage: opts.Stage}
 	if opts.Description != nil {
 		r.DescriptionSHA256 = manifest.Sum(opts.Description)
 	}

@@ -28,6 +28,9 @@ const FileName = "manifest.json"
 // FormatV1 is the value of the format field of this version of the manifest.
 const FormatV1 = "mesosimg-manifest/v1"
 
+// StageFirewall is the Stage of a render that only opens the running nodes' firewalls to the new ones.
+const StageFirewall = "firewall"
+
 // FingerprintIterations is the PBKDF2 iteration count of credential fingerprints (fixed by FormatV1).
 const FingerprintIterations = 100000
 
@@ -36,6 +39,8 @@ const fingerprintSalt = "mesosimg-credential/v1"
 
 // Render is what a manifest records beyond the plan.
 type Render struct {
+	// Stage is the stage rendered (StageFirewall), or empty for the description itself.
+	Stage string
 	// DescriptionSHA256 is the digest of the description's bytes as read (see Sum); zero records none.
 	DescriptionSHA256 Digest
 	// Version is mesosimg's version; empty records none.
@@ -166,6 +171,7 @@ func Build(p *plan.Cluster, r Render, nodes []Node, files []File) (*Manifest, er
 	m := &Manifest{
 		Format:            FormatV1,
 		MesosimgVersion:   r.Version,
+		Stage:             r.Stage,
 		DescriptionSHA256: r.DescriptionSHA256,
 		SourceDateEpoch:   r.Epoch.Unix(),
 		Formats:           append([]string{}, r.Formats...),
@@ -189,6 +195,10 @@ func Build(p *plan.Cluster, r Render, nodes []Node, files []File) (*Manifest, er
 	sort.SliceStable(m.Cluster.Ensemble, func(i, j int) bool { return m.Cluster.Ensemble[i].MyID < m.Cluster.Ensemble[j].MyID })
 	for _, x := range p.Masters {
 		m.Cluster.Masters = append(m.Cluster.Masters, Master{Name: x.Name, Address: x.IP})
+	}
+	if v1.On(p.Description.Security.Firewall) {
+		a := p.FirewallAdmits()
+		m.Cluster.Firewall = &Firewall{Cluster: nonNil(a.Cluster), ZooKeepers: nonNil(a.ZooKeepers), Masters: nonNil(a.Masters), Marathons: nonNil(a.Marathons)}
 	}
 	if t := p.Description.Security.TLS; t != nil {
 		m.Cluster.TLS = &TLS{CASHA256: certificateDigests([]byte(t.CA))}
@@ -276,4 +286,12 @@ func Fingerprint(key string, c secrets.Credential) (string, error) {
 func atoi(s string) int {
 	v, _ := strconv.Atoi(s)
 	return v
+}
+
+// nonNil is list, or an empty list for nil (JSON [] rather than null).
+func nonNil(list []string) []string {
+	if list == nil {
+		return []string{}
+	}
+	return list
 }

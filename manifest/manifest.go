@@ -25,6 +25,8 @@ type Manifest struct {
 	SourceDateEpoch int64 `json:"source_date_epoch"`
 	// Formats are the output formats this render wrote (cloud-init, iso, vfat, installer, pxe, packer), in render order: a `--format` list, or every format; pxe is listed only when installer.answers_url enables it.
 	Formats []string `json:"formats"`
+	// Stage is `firewall` for the first stage of a rollout (`mesosimg render --stage firewall`): the nodes of the render before it, with its ZooKeeper ensemble and masters, whose firewalls already admit the description's new nodes; absent for a render of the description itself.
+	Stage string `json:"stage,omitempty"`
 	// Cluster holds what is derived from the whole cluster, and the cluster-level files.
 	Cluster Cluster `json:"cluster"`
 	// Nodes are every node of the description, in description order, with the files rendered for each.
@@ -49,6 +51,8 @@ type Cluster struct {
 	ZK ZK `json:"zk"`
 	// Credentials are the fingerprints of the credentials the cluster uses (those its security switches that are on need; Marathon's only when a node runs it), by key; a changed fingerprint is a rotated credential, a new or missing key a credential taken into or out of use.
 	Credentials []Credential `json:"credentials"`
+	// Firewall records whom the nodes' nftables rulesets admit; absent when security.firewall is off (and in manifests made before mesosimg recorded it).
+	Firewall *Firewall `json:"firewall,omitempty"`
 	// TLS records the cluster's CA when security.tls is set; absent otherwise.
 	TLS *TLS `json:"tls,omitempty"`
 	// Files are the cluster-level files (`packer/`, and `pxe/boot.ipxe`), sorted by path.
@@ -89,6 +93,19 @@ type Credential struct {
 	Name string `json:"name"`
 	// Fingerprint is 32 hex digits: the first 16 bytes of PBKDF2-HMAC-SHA256 over the secret, with the salt `mesosimg-credential/v1`, NUL, the key, NUL, the name, and 100000 iterations. Equal fingerprints mean equal secrets; every guess at a secret costs 100000 HMACs.
 	Fingerprint string `json:"fingerprint"`
+}
+
+// Firewall are the node addresses in each address set of the rendered nftables rulesets (the
+// same on every node), in description order; admin_cidrs and task_cidrs are the description's.
+type Firewall struct {
+	// Cluster are the addresses of @cluster, every node: ZooKeeper clients, the Mesos master port, SSH without admin_cidrs.
+	Cluster []string `json:"cluster"`
+	// ZooKeepers are the addresses of @zookeepers, which may reach ZooKeeper's quorum and election ports (2888, 3888).
+	ZooKeepers []string `json:"zookeepers"`
+	// Masters are the addresses of @masters, which may reach the agents' port and Marathon's libprocess port.
+	Masters []string `json:"masters"`
+	// Marathons are the addresses of @marathons, which may reach Marathon's API on the other Marathon nodes (with admin_cidrs).
+	Marathons []string `json:"marathons"`
 }
 
 // TLS records the certificate authority of a TLS cluster.

@@ -96,7 +96,7 @@ func (p *Cluster) firstBoot(n *Node) string {
 	}
 	data["AgentInfo"], data["AgentPolicy"], data["AgentWorkDir"] = "", "", AgentWorkDir
 	if n.Roles.Agent {
-		data["AgentInfo"], data["AgentPolicy"] = n.AgentInfo, p.agentPolicy()
+		data["AgentInfo"], data["AgentPolicy"] = n.AgentInfo, p.Description.Mesos.Agent.ReconfigurationPolicy()
 	}
 	return render("firstboot.sh.tmpl", data)
 }

@@ -55,7 +55,7 @@ func (p ImagePackage) Env() string { return strings.ToUpper(p.Var) }
 // NeedsDocker reports whether node n runs Docker: Marathon (always a container), or an agent with
 // the docker containerizer.
 func (p *Cluster) NeedsDocker(n *v1.Node) bool {
-	r := rolesOf(*n)
+	r := RolesOf(*n)
 	return r.Marathon || (r.Agent && contains(p.agentSettings(n).Containerizers, "docker"))
 }
 
@@ -63,7 +63,7 @@ func (p *Cluster) NeedsDocker(n *v1.Node) bool {
 func (p *Cluster) AllRoles() Roles {
 	var all Roles
 	for _, n := range p.Description.Nodes {
-		r := rolesOf(n)
+		r := RolesOf(n)
 		all.ZooKeeper = all.ZooKeeper || r.ZooKeeper
 		all.Master = all.Master || r.Master
 		all.Agent = all.Agent || r.Agent

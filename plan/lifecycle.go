@@ -133,12 +133,3 @@ func agentInfo(ip string, a v1.Agent) string {
 	sum := sha256.Sum256([]byte(strings.Join(lines, "\n")))
 	return hex.EncodeToString(sum[:])
 }
-
-// agentPolicy is the agents' --reconfiguration_policy: the extra flag, else the agent's
-// default, equal (clusterd src/slave/flags.cpp:604).
-func (p *Cluster) agentPolicy() string {
-	if v := p.Description.Mesos.Agent.Flags["reconfiguration_policy"]; v != "" {
-		return v
-	}
-	return "equal"
-}

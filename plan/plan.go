@@ -45,6 +45,10 @@ type Cluster struct {
 	// Secrets are the credentials the cluster uses (UsedCredentials); the others are empty.
 	Secrets *secrets.Bundle
 
+	// Admitted are machines the firewall admits besides the description's nodes, by the roles
+	// they run (see Admit); set before the plan renders.
+	Admitted []Peer
+
 	setsOnce sync.Once
 	sets     []firewallSet
 	// Quorum is the Mesos master quorum: floor(masters/2)+1.
@@ -53,6 +57,14 @@ type Cluster struct {
 	Hosts []Host
 	// Description is the defaulted description the plan was made from.
 	Description *v1.Cluster
+}
+
+// Peer is a machine the firewall admits by the roles it runs.
+type Peer struct {
+	// IP is its address.
+	IP string
+	// Roles are the services it runs.
+	Roles Roles
 }
 
 // Member is a node taking part in a replicated service.
@@ -302,7 +314,7 @@ func Build(c *v1.Cluster, sec *secrets.Bundle) (*Cluster, error) {
 	}
 	p := &Cluster{Name: c.Cluster, OS: osInfo, Method: c.Install.Method, Description: c, Secrets: sec}
 	for _, n := range c.Nodes {
-		roles := rolesOf(n)
+		roles := RolesOf(n)
 		if roles.ZooKeeper {
 			p.ZooKeepers = append(p.ZooKeepers, Member{ID: len(p.ZooKeepers) + 1, Name: n.Name, IP: n.IP})
 		}
@@ -367,9 +379,13 @@ func fqdn(name, domain string) string {
 	return name + "." + domain
 }
 
-func rolesOf(n v1.Node) Roles {
+// RolesOf are the services a node of the description runs.
+func RolesOf(n v1.Node) Roles { return RolesNamed(n.Roles) }
+
+// RolesNamed are the services of a list of role names (zookeeper, master, agent, marathon).
+func RolesNamed(names []string) Roles {
 	var r Roles
-	for _, role := range n.Roles {
+	for _, role := range names {
 		switch role {
 		case v1.RoleZooKeeper:
 			r.ZooKeeper = true
@@ -398,7 +414,7 @@ func (p *Cluster) node(n *v1.Node) Node {
 		FQDN:       fqdn(n.Name, c.Domain),
 		IP:         n.IP,
 		InstanceID: InstanceID(c.Cluster, n.Name),
-		Roles:      rolesOf(*n),
+		Roles:      RolesOf(*n),
 		Network:    p.network(n),
 		NTPServers: c.NTP.Servers,
 		NTPPools:   c.NTP.Pools,

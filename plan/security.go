@@ -16,7 +16,7 @@ import (
 func UsedCredentials(c *v1.Cluster) []secrets.Key {
 	marathon := false
 	for _, n := range c.Nodes {
-		marathon = marathon || rolesOf(n).Marathon
+		marathon = marathon || RolesOf(n).Marathon
 	}
 	use := map[secrets.Key]bool{}
 	s := c.Security
@@ -127,33 +127,66 @@ func taskPorts(resources map[string]string) string {
 	return "{ " + strings.Join(ranges, ", ") + " }"
 }
 
-// firewall is the nftables ruleset of one node: it admits only what the node's roles need.
+// FirewallAdmits are the node addresses each address set of the rulesets holds.
+type FirewallAdmits struct {
+	// Cluster (@cluster) are every node's addresses: ZooKeeper clients, the Mesos master port,
+	// SSH without admin_cidrs.
+	Cluster []string
+	// ZooKeepers (@zookeepers) may reach ZooKeeper's quorum and election ports.
+	ZooKeepers []string
+	// Masters (@masters) may reach the agents' port and Marathon's libprocess port.
+	Masters []string
+	// Marathons (@marathons) may reach Marathon's API on other Marathon nodes.
+	Marathons []string
+}
+
+// FirewallAdmits are the node addresses the rulesets admit: the description's nodes and the
+// Admitted peers, each by its roles, in that order, without repeats.
+func (p *Cluster) FirewallAdmits() FirewallAdmits {
+	var a FirewallAdmits
+	seen := map[*[]string]map[string]bool{}
+	add := func(list *[]string, ip string) {
+		if seen[list] == nil {
+			seen[list] = map[string]bool{}
+		}
+		if !seen[list][ip] {
+			seen[list][ip] = true
+			*list = append(*list, ip)
+		}
+	}
+	admit := func(ip string, r Roles) {
+		add(&a.Cluster, ip)
+		for _, x := range []struct {
+			on   bool
+			list *[]string
+		}{{r.ZooKeeper, &a.ZooKeepers}, {r.Master, &a.Masters}, {r.Marathon, &a.Marathons}} {
+			if x.on {
+				add(x.list, ip)
+			}
+		}
+	}
+	for _, n := range p.Description.Nodes {
+		admit(n.IP, RolesOf(n))
+	}
+	for _, peer := range p.Admitted {
+		admit(peer.IP, peer.Roles)
+	}
+	return a
+}
+
 // firewallSets are the address sets of the cluster's rulesets, computed once per cluster.
 func (p *Cluster) firewallSets() []firewallSet {
 	p.setsOnce.Do(func() {
 		c := p.Description
-		var cluster, zookeepers, masters, marathons []string
-		for _, node := range c.Nodes {
-			cluster = append(cluster, node.IP)
-			nr := rolesOf(node)
-			if nr.ZooKeeper {
-				zookeepers = append(zookeepers, node.IP)
-			}
-			if nr.Master {
-				masters = append(masters, node.IP)
-			}
-			if nr.Marathon {
-				marathons = append(marathons, node.IP)
-			}
-		}
+		a := p.FirewallAdmits()
 		tasks := c.Security.TaskCIDRs
 		if len(tasks) == 0 {
-			tasks = append(append([]string(nil), cluster...), c.Security.AdminCIDRs...)
+			tasks = append(append([]string(nil), a.Cluster...), c.Security.AdminCIDRs...)
 		}
 		for _, set := range []struct {
 			name  string
 			elems []string
-		}{{"cluster", cluster}, {"zookeepers", zookeepers}, {"masters", masters}, {"marathons", marathons},
+		}{{"cluster", a.Cluster}, {"zookeepers", a.ZooKeepers}, {"masters", a.Masters}, {"marathons", a.Marathons},
 			{"admin", c.Security.AdminCIDRs}, {"tasks", tasks}} {
 			if merged := mergeAddresses(set.elems); len(merged) > 0 {
 				p.sets = append(p.sets, firewallSet{Name: set.name, Elements: strings.Join(merged, ", ")})

@@ -10,29 +10,11 @@ import (
 	"github.com/mesosimg/mesosimg/manifest"
 )
 
-// Reconfiguration policies of mesos-agent (m3scluster/clusterd v1.11.0-0.7.1
-// src/slave/flags.cpp:604): equal is the default, and mesosimg sets none.
-const (
-	// PolicyEqual accepts only the same agent info.
-	PolicyEqual = "equal"
-	// PolicyAdditive accepts added and grown resources and attributes.
-	PolicyAdditive = "additive"
-)
-
-// policy is the --reconfiguration_policy the new description gives agents: the extra flag
-// mesos.agent.flags.reconfiguration_policy, else the agent's default, equal.
-func (c *comparison) policy() string {
-	if p := c.desc.Mesos.Agent.Flags["reconfiguration_policy"]; p != "" {
-		return p
-	}
-	return PolicyEqual
-}
-
 // agentHazards finds agents that would refuse to recover their state: a changed hostname
 // (mesosimg sets --hostname to the address), resources or attributes the policy rejects, a
 // moved work_dir.
 func (c *comparison) agentHazards() {
-	policy := c.policy()
+	policy := c.desc.Mesos.Agent.ReconfigurationPolicy()
 	for i := range c.new.Nodes {
 		n := &c.new.Nodes[i]
 		o := c.oldNodes[n.Name]
@@ -103,7 +85,7 @@ func policyOrigin(d *v1.Cluster) string {
 
 // safeAgentChange says what a policy accepts.
 func safeAgentChange(policy string) string {
-	if policy == PolicyAdditive {
+	if policy == v1.PolicyAdditive {
 		return "only add resources or attributes, or grow scalars and ranges; to remove or change one, drain the agent first: the rollout then drains it (DRAIN_AGENT) before it starts over"
 	}
 	return "leave resources and attributes of running agents as they are, or set mesos.agent.flags.reconfiguration_policy: additive (then resources and attributes may be added and grown, never removed or changed); removing or changing one needs a drain: accept the hazard and the rollout drains the agent (DRAIN_AGENT) before it starts over as a new agent"
@@ -131,7 +113,7 @@ func rejected(policy string, old, new map[string]string, resources bool) string 
 	if sameMap(old, new) {
 		return ""
 	}
-	if policy != PolicyAdditive {
+	if policy != v1.PolicyAdditive {
 		return "changed (" + mapDiff(old, new) + ")"
 	}
 	if resources && old == nil {

@@ -18,6 +18,9 @@ type Options struct {
 	OutDir string
 	// SecretsFile is the credentials file as the user names it (shown in rotation commands).
 	SecretsFile string
+	// FirewallStage is the render of the firewall stage (FirewallStage), recorded as its
+	// manifest, when NeedsFirewallStage; the rollout starts with it.
+	FirewallStage *manifest.Manifest
 	// Notes are added to the plan's notes (what the caller knows, e.g. a changed SOURCE_DATE_EPOCH).
 	Notes []string
 }
@@ -52,6 +55,7 @@ func Build(old, new *manifest.Manifest, d *v1.Cluster, opts Options) *Plan {
 	p.Nodes = c.nodeChanges()
 	c.identityHazards()
 	c.zooKeeperHazards()
+	c.firewallHazards()
 	c.masterHazards()
 	c.agentHazards()
 	c.credentialHazards(p.Credentials)

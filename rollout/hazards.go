@@ -37,6 +37,9 @@ const (
 	MoveZooKeeperData HazardName = "move-zookeeper-data"
 	// MoveZKPath: the znode path of Mesos or Marathon changes.
 	MoveZKPath HazardName = "move-zk-path"
+	// FirewallClosed: new ZooKeeper members must boot while the old members' firewalls drop them,
+	// and no firewall stage can open those first.
+	FirewallClosed HazardName = "firewall-closed"
 )
 
 // Hazards lists every hazard class with what it risks, in the order the docs give them.
@@ -58,6 +61,7 @@ var Hazards = []struct {
 	{MoveWorkDir, "the state under the old --work_dir"},
 	{MoveZooKeeperData, "the member's data: it serves an empty namespace"},
 	{MoveZKPath, "the state under the old znode path"},
+	{FirewallClosed, "new members the old ones cannot hear: two leaders"},
 }
 
 // KnownHazard reports whether name is a hazard class.

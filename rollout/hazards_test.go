@@ -33,6 +33,10 @@ const three = "m1:zmk m2:zmk m3:zmk a1:a"
 const split = "z1:z z2:z z3:z m1:m k1:k a1:a"
 
 var hazardCases = []hazardCase{
+	// New members behind the old members' firewalls, and no firewall stage keeps the masters
+	// (two of three leave): FastLeaderElection.java:1162.
+	{name: "firewall closed", old: "z1:z z2:z z3:z m1:m m2:m m3:m a1:a", new: "z1:z z2:z z3:z z4:z z5:z m1:m a1:a",
+		want: rollout.FirewallClosed, file: "description", path: "nodes[3]"},
 	// myid 2 passes from m2 to m3 (zookeeperAdmin.md:220, :1273).
 	{name: "renumber", old: "m1:zmk m2:zmk m3:zmk m4:zm m5:zm", new: "m1:zmk m3:zmk m4:zm m5:zm m6:zm",
 		want: rollout.RenumberZooKeeper, file: "description", path: "nodes[1]"},

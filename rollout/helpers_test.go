@@ -42,19 +42,13 @@ func tryRender(text string, mod func(*secrets.Bundle)) (rendered, error) {
 	if mod != nil {
 		mod(b)
 	}
-	var data []byte
-	err := generator.Generate(c, generator.Options{Formats: []generator.Format{generator.FormatCloudInit}, Secrets: b, Description: []byte(text)},
-		func(f generator.File) error {
-			if f.Path == manifest.FileName {
-				data = f.Data
-			}
-			return nil
-		})
-	if err != nil {
-		return rendered{}, err
-	}
-	m, err := manifest.Parse("manifest.json", data)
+	m, err := generator.Manifest(c, optionsOf(b, text))
 	return rendered{c, m}, err
+}
+
+// optionsOf are the render options of the tests: cloud-init only, with credentials b.
+func optionsOf(b *secrets.Bundle, text string) generator.Options {
+	return generator.Options{Formats: []generator.Format{generator.FormatCloudInit}, Secrets: b, Description: []byte(text)}
 }
 
 // describe writes a description from a node list "m1:zmk m2:zmk a1:a" (z zookeeper, m master,
@@ -92,9 +86,20 @@ func roleList(letters string) string {
 	return strings.Join(out, ", ")
 }
 
-// planOf plans the change from old to new with the hazards accepted.
+// planOf plans the change from old to new with the hazards accepted, with the firewall
+// stage when it needs one (as mesosimg plan does).
 func planOf(old, new rendered, accept ...rollout.HazardName) *rollout.Plan {
-	return rollout.Build(old.man, new.man, new.desc, rollout.Options{Accept: accept, RenderCommand: "mesosimg render new.yaml -o out", OutDir: "out"})
+	opts := rollout.Options{Accept: accept, RenderCommand: "mesosimg render new.yaml -o out", OutDir: "out"}
+	if rollout.NeedsFirewallStage(old.man, new.man) {
+		stage, peers := rollout.FirewallStage(old.man, new.desc)
+		o := optionsOf(secrets.Fixed(), "")
+		o.Secrets.Cluster, o.Stage, o.Admit = new.desc.Cluster, manifest.StageFirewall, peers
+		var err error
+		if opts.FirewallStage, err = generator.Manifest(stage, o); err != nil {
+			panic(err)
+		}
+	}
+	return rollout.Build(old.man, new.man, new.desc, opts)
 }
 
 // stepLine is a step in a few words: "reapply m1,m2,m3 one-at-a-time leader-last".
@@ -108,6 +113,9 @@ func stepLine(s rollout.Step) string {
 	}
 	if s.ZooKeeperLeaderLast {
 		line += " leader-last"
+	}
+	if s.Stage != "" {
+		line += " stage:" + s.Stage
 	}
 	for _, h := range s.Held {
 		line += " held:" + h.Service + "@" + h.Node

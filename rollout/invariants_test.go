@@ -13,12 +13,13 @@ import (
 // touched; more masters running than the smallest quorum among them allows (apache/mesos
 // 1.11.0 docs/operational-guide.md:29); new ZooKeeper members that could form a majority
 // of the new ensemble by themselves while old members run (apache/zookeeper
-// release-3.8.0-1 zookeeperReconfig.md:552), unless the plan restarts the whole ensemble.
+// release-3.8.0-1 zookeeperReconfig.md:552), unless the plan restarts the whole ensemble;
+// a new member booted while a running member's firewall drops it (see rollout.FirewallStage).
 func checkRollout(p *rollout.Plan, old, new *manifest.Manifest) []string {
 	var bad []string
 	touched := map[string]int{}
 	for _, s := range p.Steps {
-		if s.Kind == rollout.StepBoot || s.Kind == rollout.StepReapply || s.Kind == rollout.StepStop {
+		if s.Stage == "" && (s.Kind == rollout.StepBoot || s.Kind == rollout.StepReapply || s.Kind == rollout.StepStop) {
 			for _, n := range s.Nodes {
 				touched[n]++
 			}
@@ -58,8 +59,18 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 		quorum[m.Name] = old.Cluster.Quorum
 	}
 	view := map[string]string{} // running members: "old" or "new" configuration
+	// closed are the running members whose firewall admits only admitted to the peer ports:
+	// what old records, or its members.
+	closed, admitted := map[string]bool{}, map[string]bool{}
 	for _, m := range old.Cluster.Ensemble {
 		view[m.Name] = "old"
+		closed[m.Name] = (old.Cluster.Firewall != nil || new.Cluster.Firewall != nil) && !hasHazard(p, rollout.FirewallClosed) // accepted: opened by hand
+		admitted[m.Address] = true
+	}
+	if old.Cluster.Firewall != nil {
+		for _, a := range old.Cluster.Firewall.ZooKeepers {
+			admitted[a] = true
+		}
 	}
 	restart := len(new.Cluster.Ensemble) > 0 && hasHazard(p, rollout.ZooKeeperOutage, rollout.RenumberZooKeeper)
 	check := func(step int) {
@@ -86,7 +97,18 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 			bad = append(bad, fmt.Sprintf("after step %d: %d new members are a majority of %d while %d old ones run", step, joiners, len(new.Cluster.Ensemble), olds))
 		}
 	}
-	start := func(name string, held []rollout.Hold) {
+	start := func(name string, held []rollout.Hold, stage string) {
+		delete(closed, name)
+		if stage != "" {
+			return // the stage keeps the node's ensemble and masters
+		}
+		if !restart && newMember[name] && !admitted[address[name]] {
+			for m := range closed {
+				if _, running := view[m]; running && closed[m] {
+					bad = append(bad, fmt.Sprintf("%s joins while %s's firewall drops it", name, m))
+				}
+			}
+		}
 		if newMaster[name] && !contains(heldOn(held), name) {
 			quorum[name] = new.Cluster.Quorum
 		} else if !newMaster[name] {
@@ -123,11 +145,19 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 			}
 			for _, n := range nodes {
 				if s.OneAtATime {
+					q, isMaster := quorum[n]
+					v, isMember := view[n]
 					delete(quorum, n)
 					delete(view, n)
 					check(s.Number)
+					if s.Stage != "" && isMaster {
+						quorum[n] = q
+					}
+					if s.Stage != "" && isMember {
+						view[n] = v
+					}
 				}
-				start(n, s.Held)
+				start(n, s.Held, s.Stage)
 				check(s.Number)
 			}
 		}

@@ -38,7 +38,7 @@ func (c *comparison) notes(p *Plan) []string {
 			names(sameID), NeedNewInstanceID, strings.Join(cite("ci.new.instance", "ci.sem"), ", ")))
 	}
 	if agents {
-		note := fmt.Sprintf("agents recover under --reconfiguration_policy=%s (%s) [%s]", c.policy(), policyOrigin(c.desc), strings.Join(cite("agent.policy", "agent.policy.master"), ", "))
+		note := fmt.Sprintf("agents recover under --reconfiguration_policy=%s (%s) [%s]", c.desc.Mesos.Agent.ReconfigurationPolicy(), policyOrigin(c.desc), strings.Join(cite("agent.policy", "agent.policy.master"), ", "))
 		if c.oldLacksAgentPorts() {
 			note += "; the old manifest does not record agent ports, so a changed mesos.agent.port, which the master refuses for a registered agent, is not checked"
 		}

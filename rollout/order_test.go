@@ -28,7 +28,26 @@ func TestStepOrder(t *testing.T) {
 			// apache/mesos 1.11.0 docs/operational-guide.md:36: the 3 restart with --quorum=3
 			// before the 2 new masters start; ZooKeeper's new members join first
 			// (FastLeaderElection.java:1162, LearnerHandler.java:506), so their masters wait.
+			// The old members' firewalls admit the new ones first (the firewall stage): each
+			// keeps its ensemble and masters; the agent admits the new masters.
 			name: "3 to 5", old: three, new: "m1:zmk m2:zmk m3:zmk m4:zm m5:zm a1:a",
+			steps: []string{"render stage:firewall", "reapply m1,m2,m3 one-at-a-time leader-last stage:firewall", "reapply a1 stage:firewall", "render",
+				"boot m4 held:mesos-master@m4 needs:quorum-gate", "boot m5 held:mesos-master@m5 needs:quorum-gate",
+				"reapply m1,m2,m3 one-at-a-time leader-last", "gate m4,m5 needs:quorum-gate", "reapply a1"},
+		},
+		{
+			// Turning the firewall off while growing: the old members still drop the new ones
+			// until the stage has opened them (here: removed their rulesets).
+			name: "3 to 5 turning the firewall off", old: three, new: "m1:zmk m2:zmk m3:zmk m4:zm m5:zm a1:a",
+			extraNew: "security:\n  firewall: false\n",
+			steps: []string{"render stage:firewall", "reapply m1,m2,m3 one-at-a-time leader-last stage:firewall", "reapply a1 stage:firewall", "render",
+				"boot m4 held:mesos-master@m4 needs:quorum-gate", "boot m5 held:mesos-master@m5 needs:quorum-gate",
+				"reapply m1,m2,m3 one-at-a-time leader-last", "gate m4,m5 needs:quorum-gate", "reapply a1"},
+		},
+		{
+			// Without the firewall, no stage.
+			name: "3 to 5 without the firewall", old: three, new: "m1:zmk m2:zmk m3:zmk m4:zm m5:zm a1:a",
+			extraOld: "security:\n  firewall: false\n", extraNew: "security:\n  firewall: false\n",
 			steps: []string{"render",
 				"boot m4 held:mesos-master@m4 needs:quorum-gate", "boot m5 held:mesos-master@m5 needs:quorum-gate",
 				"reapply m1,m2,m3 one-at-a-time leader-last", "gate m4,m5 needs:quorum-gate", "reapply a1"},
@@ -127,6 +146,16 @@ func TestUnsafeOrdersAreCaught(t *testing.T) {
 	}
 	if bad := simulate(p, old.man, new.man); len(bad) == 0 {
 		t.Error("masters started before the quorum change went unnoticed")
+	}
+	// Without the firewall stage the new members boot while the old ones drop them.
+	var open []rollout.Step
+	for _, s := range planOf(old, new).Steps {
+		if s.Stage == "" {
+			open = append(open, s)
+		}
+	}
+	if bad := simulate(&rollout.Plan{Steps: open}, old.man, new.man); !strings.Contains(strings.Join(bad, "\n"), "firewall drops it") {
+		t.Errorf("new members booted behind closed firewalls went unnoticed: %v", bad)
 	}
 	grow := render(t, describe("m1:zmk m2:zmk m3:zmk m4:zm m5:zm m6:zm m7:zm", ""), nil)
 	// 4 new members of 7 booted before the old ones restart are a majority by themselves.

@@ -29,6 +29,7 @@ func (c *comparison) steps(p *Plan) []Step {
 		return nil
 	}
 	b := &stepBuilder{c: c, p: p, done: map[string]bool{}}
+	b.firewallStage()
 	b.render()
 	b.image()
 	b.aclGrant()
@@ -82,12 +83,8 @@ func (b *stepBuilder) isNew(name string) bool { return b.c.oldNodes[name] == nil
 var reapplyNeeds = []Need{NeedNewInstanceID, NeedRerunnableFirstBoot}
 
 func (b *stepBuilder) render() {
-	cmd := b.c.opts.RenderCommand
-	if cmd == "" {
-		cmd = "mesosimg render CLUSTER.yaml -o OUT"
-	}
 	b.add(Step{Kind: StepRender, Do: "render the new description into the output directory (it replaces the old render)",
-		Commands: []string{cmd}, WaitFor: []string{"it exits 0: " + b.c.under("manifest.json") + " now records the new description"}})
+		Commands: []string{b.renderCommand()}, WaitFor: []string{"it exits 0: " + b.c.under("manifest.json") + " now records the new description"}})
 }
 
 func (b *stepBuilder) image() {

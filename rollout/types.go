@@ -182,6 +182,10 @@ type Step struct {
 	Number int `json:"number"`
 	// Kind is render, image, acl, drain, stop, boot, reapply or gate.
 	Kind StepKind `json:"kind"`
+	// Stage is firewall for the steps of the firewall stage (its render, and the boot of the
+	// running nodes with its seeds: they keep their ensemble and masters, and are re-applied
+	// again later); absent for the steps of the new description.
+	Stage string `json:"stage,omitempty"`
 	// Nodes are the nodes the step acts on, in the order to act on them.
 	Nodes []string `json:"nodes,omitempty"`
 	// OneAtATime: act on one node, wait for its conditions, then the next.

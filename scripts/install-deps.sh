@@ -29,7 +29,7 @@ packages=(
   openjdk-17-jdk-headless  # a real JVM runs Marathon's ZkUrlPattern (java.util.regex)
 )
 if [ "${1:-}" = "--e2e" ]; then
-  packages+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs iproute2 zookeeper gnupg)
+  packages+=(qemu-system-x86 qemu-utils debootstrap e2fsprogs iproute2 zookeeper gnupg openssh-client)  # gnupg: e2e/faults.sh's signed repository; ssh: e2e/rollout.sh's tunnels
 fi
 
 missing=()

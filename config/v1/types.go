@@ -163,6 +163,24 @@ type Agent struct {
 	Flags map[string]string `yaml:"flags"`
 }
 
+// Agent reconfiguration policies: what a restarting mesos-agent accepts as its old agent
+// info (m3scluster/clusterd v1.11.0-0.7.1 src/slave/compatibility.cpp:35, :54).
+const (
+	// PolicyEqual accepts only the same agent info; the agent's default.
+	PolicyEqual = "equal"
+	// PolicyAdditive accepts added and grown resources and attributes.
+	PolicyAdditive = "additive"
+)
+
+// ReconfigurationPolicy is the agents' --reconfiguration_policy: flags.reconfiguration_policy,
+// else the agent's default, equal (clusterd src/slave/flags.cpp:603).
+func (a Agent) ReconfigurationPolicy() string {
+	if p := a.Flags["reconfiguration_policy"]; p != "" {
+		return p
+	}
+	return PolicyEqual
+}
+
 // Marathon holds settings of Marathon.
 type Marathon struct {
 	// Runtime is container (default and only working value: the image below, run by Docker).
