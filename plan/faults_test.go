@@ -14,7 +14,6 @@ import (
 	"github.com/mesosimg/mesosimg/internal/consumers"
 	"github.com/mesosimg/mesosimg/internal/upstream"
 	"github.com/mesosimg/mesosimg/plan"
-	"github.com/mesosimg/mesosimg/secrets"
 )
 
 // resumeScript is node n's bootcmd entry (sh -c SCRIPT NAME): the resume step.
@@ -64,15 +63,7 @@ func preinstalled(t *testing.T, addressCheck *bool) *plan.Cluster {
 	for i, name := range []string{"m1", "m2", "m3"} {
 		c.Nodes = append(c.Nodes, v1.Node{Name: name, IP: fmt.Sprintf("10.0.0.%d", 11+i), Roles: []string{"zookeeper", "master"}})
 	}
-	if rep := v1.Validate(c); rep.HasErrors() {
-		t.Fatalf("invalid test cluster: %v", rep.Errors())
-	}
-	v1.ApplyDefaults(c)
-	p, err := plan.Build(c, secrets.Fixed())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return built(t, c)
 }
 
 // semDir makes a stand-in for /var/lib/cloud/instances/<id>/sem holding the named semaphores.

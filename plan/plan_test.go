@@ -12,14 +12,10 @@ import (
 	"github.com/mesosimg/mesosimg/secrets"
 )
 
-// cluster builds a defaulted description with the given nodes ("name:role+role").
-func cluster(t *testing.T, specs ...string) *plan.Cluster {
+// built validates c (a failure stops the test), applies the defaults and plans it with the
+// fixed test credentials.
+func built(t *testing.T, c *v1.Cluster) *plan.Cluster {
 	t.Helper()
-	c := &v1.Cluster{Cluster: "MyCluster", Network: v1.Network{DNS: []string{"10.0.0.2"}}}
-	for i, s := range specs {
-		name, roles, _ := strings.Cut(s, ":")
-		c.Nodes = append(c.Nodes, v1.Node{Name: name, IP: fmt.Sprintf("10.0.0.%d", 11+i), Roles: strings.Split(roles, "+")})
-	}
 	if rep := v1.Validate(c); rep.HasErrors() {
 		t.Fatalf("invalid test cluster: %v", rep.Errors())
 	}
@@ -29,6 +25,17 @@ func cluster(t *testing.T, specs ...string) *plan.Cluster {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// cluster builds a defaulted description with the given nodes ("name:role+role").
+func cluster(t *testing.T, specs ...string) *plan.Cluster {
+	t.Helper()
+	c := &v1.Cluster{Cluster: "MyCluster", Network: v1.Network{DNS: []string{"10.0.0.2"}}}
+	for i, s := range specs {
+		name, roles, _ := strings.Cut(s, ":")
+		c.Nodes = append(c.Nodes, v1.Node{Name: name, IP: fmt.Sprintf("10.0.0.%d", 11+i), Roles: strings.Split(roles, "+")})
+	}
+	return built(t, c)
 }
 
 func TestQuorum(t *testing.T) {

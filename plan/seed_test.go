@@ -10,7 +10,6 @@ import (
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/plan"
-	"github.com/mesosimg/mesosimg/secrets"
 )
 
 // fakeNICs makes a /sys/class/net stand-in holding one address file per NIC.
@@ -88,13 +87,5 @@ func clusterWithMAC(t *testing.T) *plan.Cluster {
 		c.Nodes = append(c.Nodes, v1.Node{Name: name, IP: fmt.Sprintf("10.0.0.%d", 11+i),
 			MAC: fmt.Sprintf("52:54:00:00:00:%d", 11+i), Interface: "eth0", Roles: []string{"zookeeper", "master"}})
 	}
-	if rep := v1.Validate(c); rep.HasErrors() {
-		t.Fatalf("invalid test cluster: %v", rep.Errors())
-	}
-	v1.ApplyDefaults(c)
-	p, err := plan.Build(c, secrets.Fixed())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return built(t, c)
 }
