@@ -19,8 +19,8 @@
 #
 # Needs what run.sh needs. Knobs: E2E_BOOT_TIMEOUT (600: seconds for each wait), E2E_WORK, E2E_KEEP=1,
 # E2E_CACHE, E2E_VM_MEM (1024), E2E_DOWN (as run.sh), E2E_ALLOW (as run.sh).
-# Shared with run.sh (copied, to be factored into e2e/lib.sh): the preflight, cleanup, qmp and
-# console helpers.
+# Messages, QMP, stopping the VMs and the namespace come from e2e/lib.sh; the preflight and console
+# helpers are still its own.
 set -euo pipefail
 
 T0=$(date +%s)
@@ -35,9 +35,9 @@ export E2E_ALLOW=${E2E_ALLOW:-(?!)}
 PY=/usr/bin/python3
 CLONE_MAC=52:54:00:78:00:33
 
-say()  { printf 'faults: %s\n' "$*"; }
-die()  { printf 'faults: FAIL: %s\n' "$*" >&2; exit 1; }
-since() { echo $(( $(date +%s) - $1 )); }
+E2E_TAG=faults
+# shellcheck source=e2e/lib.sh
+. "$e2e/lib.sh"
 FAILS=()
 fail() { FAILS+=("$1"); printf 'faults: FAIL: %s\n' "$1"; [ -z "${2:-}" ] || printf '%s\n' "$2" | sed 's/^/    | /'; }
 ok()   { printf 'faults: ok: %s\n' "$*"; }
@@ -63,16 +63,8 @@ cleanup() {
   local rc=$? n p
   trap - EXIT INT TERM
   [ -z "${APT_TRACK:-}" ] || kill -TERM "$APT_TRACK" 2>/dev/null || true
-  for n in "${!QPID[@]}"; do kill -TERM "${QPID[$n]}" 2>/dev/null || true; done
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    p=0; for n in "${!QPID[@]}"; do kill -0 "${QPID[$n]}" 2>/dev/null && p=1; done
-    [ "$p" = 0 ] && break; sleep 0.5
-  done
-  for n in "${!QPID[@]}"; do kill -KILL "${QPID[$n]}" 2>/dev/null || true; done
-  if ip netns list 2>/dev/null | grep -qw "^$NS"; then
-    for p in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done  # only ours: the namespace is
-    ip netns del "$NS" 2>/dev/null || echo "faults: warning: could not delete netns $NS" >&2
-  fi
+  vms_stop 10
+  netns_down "$NS"
   if [ "${E2E_KEEP:-0}" != 1 ]; then
     rm -f "$WORK"/vm/*.qcow2 "$WORK"/vm/*.raw
     [ $rc -ne 0 ] || rm -rf "$WORK/out" "$WORK"/faults.*
@@ -149,27 +141,17 @@ vm_start() {
 console() { tr -d '\r' <"$WORK/logs/$1.boot${BOOTS[$1]}.console.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 tail_of() { console "$1" | tail -n "${2:-40}"; }
 running() { kill -0 "${QPID[$1]}" 2>/dev/null; }
-qmp() {  # qmp VM COMMAND
-  "$PY" - "$WORK/vm/$1.qmp" "$2" <<'EOF'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1]); f = s.makefile("rw")
-f.readline()
-for cmd in ("qmp_capabilities", sys.argv[2]):
-    f.write(json.dumps({"execute": cmd}) + "\n"); f.flush()
-    while True:
-        r = json.loads(f.readline())
-        if "return" in r or "error" in r: break
-EOF
-}
+# qmp_vm VM COMMAND: one QMP command to VM's monitor (lib.sh's qmp; its answer dropped).
+qmp_vm() { qmp "$WORK/vm/$1.qmp" "$2" >/dev/null; }
 # power_off VM: the ACPI power button, then wait (180 s) for qemu to exit.
 power_off() {
   local v=$1 t
   t=$(date +%s)
-  running "$v" && { qmp "$v" system_powerdown || say "$v: QMP system_powerdown failed"; }
+  running "$v" && { qmp_vm "$v" system_powerdown || say "$v: QMP system_powerdown failed"; }
   while running "$v" && [ "$(since "$t")" -lt 180 ]; do sleep 2; done
   if running "$v"; then
     fail "$v: did not power off within 180s of the ACPI power button; stopping it hard" "$(tail_of "$v" 15)"
-    qmp "$v" quit 2>/dev/null || kill -TERM "${QPID[$v]}" 2>/dev/null || true
+    qmp_vm "$v" quit 2>/dev/null || kill -TERM "${QPID[$v]}" 2>/dev/null || true
   fi
   wait "${QPID[$v]}" 2>/dev/null || true
   unset "QPID[$v]"
@@ -362,7 +344,7 @@ apt_track() {
   while [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] && running pkg1; do
     # The raw console file, not console(): the cut must follow the line within a fraction of a second.
     if l=$(grep -a -m1 'Unpacking libzookeeper-java ' "$WORK/logs/pkg1.boot1.console.log" | tr -d '\r') && [ -n "$l" ]; then
-      qmp pkg1 quit || kill -KILL "${QPID[pkg1]}"
+      qmp_vm pkg1 quit || kill -KILL "${QPID[pkg1]}"
       cut_at=$(since "${T_ON[pkg1]}")
       break
     fi
@@ -505,7 +487,7 @@ cut_at=
 t=$(date +%s)
 while [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] && running node3; do
   if console node3 | sed -n "/running 'modules:final'/,\$p" | grep -q 'Started zookeeper.service'; then
-    qmp node3 quit || kill -KILL "${QPID[node3]}"
+    qmp_vm node3 quit || kill -KILL "${QPID[node3]}"
     cut_at=$(since "${T_ON[node3]}")
     break
   fi

@@ -78,6 +78,18 @@ netns_up() {
   done
 }
 
+# vms_stop [TRIES]: ends every qemu of the sourcing script's QPID (node -> pid): TERM, up to TRIES
+# half-seconds (default 10) for them to exit, then KILL.
+vms_stop() {
+  local n p i
+  for n in "${!QPID[@]}"; do kill -TERM "${QPID[$n]}" 2>/dev/null || true; done
+  for i in $(seq "${1:-10}"); do
+    p=0; for n in "${!QPID[@]}"; do kill -0 "${QPID[$n]}" 2>/dev/null && p=1; done
+    [ "$p" = 0 ] && break; sleep 0.5
+  done
+  for n in "${!QPID[@]}"; do kill -KILL "${QPID[$n]}" 2>/dev/null || true; done
+}
+
 # netns_down NS: kills what still runs in the namespace (only ours: it is the test's), deletes it.
 netns_down() {
   local ns=$1 p

@@ -82,12 +82,7 @@ cleanup() {
   touch "$WORK/watch/stop"
   for n in "${!TUNNEL[@]}"; do kill -TERM "${TUNNEL[$n]}" 2>/dev/null || true; done
   [ -z "$WATCH_PID" ] || kill -TERM "$WATCH_PID" 2>/dev/null || true
-  for n in "${!QPID[@]}"; do kill -TERM "${QPID[$n]}" 2>/dev/null || true; done
-  for _ in $(seq 20); do
-    p=0; for n in "${!QPID[@]}"; do kill -0 "${QPID[$n]}" 2>/dev/null && p=1; done
-    [ "$p" = 0 ] && break; sleep 0.5
-  done
-  for n in "${!QPID[@]}"; do kill -KILL "${QPID[$n]}" 2>/dev/null || true; done
+  vms_stop 20
   netns_down "$NS"
   if [ "${E2E_KEEP:-0}" != 1 ]; then
     rm -f "$WORK"/vm/*.qcow2 "$WORK"/vm/*.raw

@@ -39,9 +39,9 @@ E2E_DOWN=${E2E_DOWN:-^(mesos-master=missing|mesos-agent=missing|marathon=failed)
 export E2E_ALLOW=${E2E_ALLOW:-(?!)}
 PY=/usr/bin/python3
 
-say()  { printf 'e2e: %s\n' "$*"; }
-die()  { printf 'e2e: FAIL: %s\n' "$*" >&2; exit 1; }
-since() { echo $(( $(date +%s) - $1 )); }
+E2E_TAG=e2e
+# shellcheck source=e2e/lib.sh
+. "$e2e/lib.sh"
 
 # ---------------------------------------------------------------- preflight: fail loudly, never skip
 [ "$(id -u)" = 0 ] || die "must run as root (network namespace, taps, debootstrap); try: sudo make e2e"
@@ -66,19 +66,8 @@ ok()   { printf 'e2e: ok: %s\n' "$*"; }
 cleanup() {
   local rc=$? n p
   trap - EXIT INT TERM
-  for n in "${!QPID[@]}"; do
-    p=${QPID[$n]}
-    kill -0 "$p" 2>/dev/null && kill -TERM "$p" 2>/dev/null || true
-  done
-  for _ in 1 2 3 4 5 6 7 8 9 10; do
-    p=0; for n in "${!QPID[@]}"; do kill -0 "${QPID[$n]}" 2>/dev/null && p=1; done
-    [ "$p" = 0 ] && break; sleep 0.5
-  done
-  for n in "${!QPID[@]}"; do kill -KILL "${QPID[$n]}" 2>/dev/null || true; done
-  if ip netns list 2>/dev/null | grep -qw "^$NS"; then
-    for p in $(ip netns pids "$NS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done  # only ours: the namespace is
-    ip netns del "$NS" 2>/dev/null || echo "e2e: warning: could not delete netns $NS" >&2
-  fi
+  vms_stop 10
+  netns_down "$NS"
   if [ "${E2E_KEEP:-0}" != 1 ]; then
     rm -f "$WORK"/vm/*.qcow2 "$WORK"/vm/*.raw
     # After a pass, the render (seeds, generated credentials) is not needed: the logs keep user-data.
@@ -480,30 +469,18 @@ fi
 T_CHECKS_DONE=$(since "$T_BOOT")
 
 # ---------------------------------------------------------------- 7. power off (ACPI), read the disks
-qmp() {  # qmp SOCKET COMMAND
-  "$PY" - "$1" "$2" <<'EOF'
-import json, socket, sys
-s = socket.socket(socket.AF_UNIX); s.settimeout(10); s.connect(sys.argv[1]); f = s.makefile("rw")
-f.readline()
-for cmd in ("qmp_capabilities", sys.argv[2]):
-    f.write(json.dumps({"execute": cmd}) + "\n"); f.flush()
-    while True:
-        r = json.loads(f.readline())
-        if "return" in r or "error" in r: break
-EOF
-}
 t=$(date +%s)
 VMS=()
 for line in "${NODES[@]}"; do read -r n _ <<<"$line"; VMS+=("$n"); done
 [ -n "$IMPOSTOR_OF" ] && VMS+=(impostor)
 for n in "${VMS[@]}"; do
-  kill -0 "${QPID[$n]}" 2>/dev/null && { qmp "$WORK/vm/$n.qmp" system_powerdown || say "$n: QMP system_powerdown failed"; }
+  kill -0 "${QPID[$n]}" 2>/dev/null && { qmp "$WORK/vm/$n.qmp" system_powerdown >/dev/null || say "$n: QMP system_powerdown failed"; }
 done
 for n in "${VMS[@]}"; do
   while kill -0 "${QPID[$n]}" 2>/dev/null && [ "$(since "$t")" -lt 180 ]; do sleep 2; done
   if kill -0 "${QPID[$n]}" 2>/dev/null; then
     fail "$n: did not power off within 180s of the ACPI power button; stopping it hard" "$(tail_of "$n" 15)"
-    qmp "$WORK/vm/$n.qmp" quit 2>/dev/null || kill -TERM "${QPID[$n]}" 2>/dev/null || true
+    qmp "$WORK/vm/$n.qmp" quit >/dev/null 2>&1 || kill -TERM "${QPID[$n]}" 2>/dev/null || true
     while kill -0 "${QPID[$n]}" 2>/dev/null; do sleep 1; done
   fi
   wait "${QPID[$n]}" 2>/dev/null || true
