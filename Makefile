@@ -8,7 +8,7 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 DATADIR ?= $(PREFIX)/share
 
-.PHONY: all build install uninstall demo test deps vet fmt-check unit golden-update docs upstream-check fuzz fuzz-ci bench e2e e2e-rollout e2e-deps clean
+.PHONY: all build install uninstall demo test deps vet fmt-check lint-sh unit golden-update docs upstream-check fuzz fuzz-ci bench e2e e2e-rollout e2e-deps clean
 
 all: build
 
@@ -50,8 +50,21 @@ vet:
 unit:
 	$(GO) test -count=1 ./...
 
-## test: install what the tests need, then formatting, vet and every test
-test: deps fmt-check vet unit
+# The shell scripts (VM tests, CI, dependency installer): shellcheck, and no pipe into a reader that
+# stops early (grep -q, grep -m, head) where the pipe's status is read. Under `set -o pipefail` such a
+# pipe fails at random when the writer still writes after the reader has gone (SIGPIPE, status 141):
+# `zcat user-data | grep -q nftables` once failed CI that way. Write `grep -q X < <(writer)`, and
+# `sed -n 1,5p` for `head -n 5` (sed reads to the end), everywhere, so the rule needs no exceptions.
+SH_SCRIPTS = $(wildcard e2e/*.sh scripts/*.sh seed/testdata/*.sh render/netboot/testdata/*.sh) .ci/run
+lint-sh:
+	shellcheck --severity=warning $(SH_SCRIPTS)
+	@bad=$$(grep -HnE '(^|[^|])\|[[:space:]]*(grep[[:space:]]+-[A-Za-z]*[qm]|head([[:space:]]|$$))' $(SH_SCRIPTS) \
+	  | grep -vE '^[^:]+:[0-9]+:[[:space:]]*#' || true); \
+	  if [ -n "$$bad" ]; then echo "lint-sh: a pipe into grep -q/-m or head whose status counts (SIGPIPE under pipefail):"; \
+	  echo "$$bad"; exit 1; fi
+
+## test: install what the tests need, then formatting, vet, the shell scripts' lint and every test
+test: deps fmt-check vet lint-sh unit
 
 # Only the packages whose tests use internal/golden know the -update flag.
 GOLDEN_PKGS = $(shell grep -rl --include='*_test.go' -e 'mesosimg/internal/golden"' -e 'Bool."update"' . | xargs -n1 dirname | sort -u)

@@ -133,9 +133,9 @@ done
 fetches=$(grep -c 'GET /out/nodes/m1/preseed.cfg' "$WORK/http.log" || true)
 [ "${fetches:-0}" -ge 2 ] || die "the answers server saw $fetches request(s) for the preseed, not one per installer: $(cat "$WORK/http.log")"
 [ "$good" != dhcp ] || die "the installer ran DHCP although the command line sets a static address:
-$(screen good | grep -iE 'dhcp|autoconfiguration' | head -n 5)"
+$(screen good | grep -iE 'dhcp|autoconfiguration' | sed -n 1,5p)"
 if [ "$good" = ok ]; then
-  say "ok: the installer fetched the preseed ($fetches requests), accepted its checksum, loaded it and went on: $(screen good | grep -oE "$PAST" | head -n1)"
+  say "ok: the installer fetched the preseed ($fetches requests), accepted its checksum, loaded it and went on: $(screen good | grep -oE "$PAST" | sed -n 1p)"
 else
   die "the installer did not get past the preseed with the rendered command line (${good:-timeout after ${TIMEOUT}s}); screen:
 $(screen good | grep -E '\[!!\]|[A-Za-z]{4,} [a-z]{3,}' | tail -n 25)"

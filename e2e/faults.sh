@@ -163,7 +163,7 @@ wait_for() {
   t=$(date +%s)
   WAITED=
   while :; do
-    if l=$(console "$v" | grep -m1 -E "$re") && [ -n "$l" ]; then WAITED=$l; return 0; fi
+    if l=$(grep -m1 -E "$re" < <(console "$v")) && [ -n "$l" ]; then WAITED=$l; return 0; fi
     running "$v" || return 2
     [ "$(since "$t")" -lt "$limit" ] || return 1
     sleep 2
@@ -218,7 +218,7 @@ console_errors() {
   done < <(grep -E '\[(WARNING|ERROR|CRITICAL)\]|FAILED\]|Failed to start|Failed to run module' <<<"$c" | sed 's/^.*\(\[FAILED\]\)/\1/' | sort -u || true)
   if [ ${#unexpected[@]} -gt 0 ]; then
     fail "$v (boot ${BOOTS[$v]}): ${#unexpected[@]} unexpected error line(s) on the console" \
-      "$(printf '%s\n' "${unexpected[@]}"; echo '--- console around the first one:'; grep -n -B6 -A6 -F "${unexpected[0]}" <<<"$c" | head -n 13)"
+      "$(printf '%s\n' "${unexpected[@]}"; echo '--- console around the first one:'; grep -n -B6 -A6 -F "${unexpected[0]}" <<<"$c" | sed -n 1,13p)"
   fi
 }
 # What a first boot that exits 1 causes (the readiness line or a refusal explains it).
@@ -234,8 +234,8 @@ disk_of() {
 # uptime_of CONSOLE-LINE: the kernel's time stamp of a console line, in whole seconds.
 uptime_of() { sed -n 's/^\[ *\([0-9]*\)\.[0-9]*\].*/\1/p' <<<"$1"; }
 dcat() { debugfs -R "cat $2" "$1" 2>/dev/null; }
-dsize() { debugfs -R "stat $2" "$1" 2>/dev/null | sed -n 's/.*Size: \([0-9]*\).*/\1/p' | head -n1; }
-dexists() { debugfs -R "stat $2" "$1" 2>/dev/null | grep -q 'Type:'; }
+dsize() { debugfs -R "stat $2" "$1" 2>/dev/null | sed -n 's/.*Size: \([0-9]*\).*/\1/p' | sed -n 1p; }
+dexists() { grep -q 'Type:' < <(debugfs -R "stat $2" "$1" 2>/dev/null); }
 
 # ================================================================ F. install.method: apt, a power cut during package installation
 # In the background from the start: pkg1, the one node of faults-apt.yaml (written below, with a
@@ -486,7 +486,7 @@ fi
 cut_at=
 t=$(date +%s)
 while [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] && running node3; do
-  if console node3 | sed -n "/running 'modules:final'/,\$p" | grep -q 'Started zookeeper.service'; then
+  if grep -q 'Started zookeeper.service' < <(console node3 | sed -n "/running 'modules:final'/,\$p"); then
     qmp_vm node3 quit || kill -KILL "${QPID[node3]}"
     cut_at=$(since "${T_ON[node3]}")
     break
@@ -541,7 +541,7 @@ fin=; wait_for node3 'Cloud-init v\. .* finished at' 120 && fin=$WAITED
 [ -n "$fin" ] || fail "D: cloud-init did not finish on node3" "$(tail_of node3)"
 if wait_for node3 "e2e-probe: node3 (done|gave up)" 300; then
   for n in node1 node2; do
-    if console node3 | grep -qF "e2e-probe: node3 read /mesosimg-e2e/$n=${ZNODE[$n]:-?}"; then ok "D: node3 read /mesosimg-e2e/$n=${ZNODE[$n]}, written before the faults"
+    if grep -qF "e2e-probe: node3 read /mesosimg-e2e/$n=${ZNODE[$n]:-?}" < <(console node3); then ok "D: node3 read /mesosimg-e2e/$n=${ZNODE[$n]}, written before the faults"
     else fail "D: node3 did not read the znode $n wrote before the faults (${ZNODE[$n]:-?})" "$(console node3 | grep e2e-probe)"; fi
   done
 else

@@ -93,7 +93,7 @@ vms_stop() {
 # netns_down NS: kills what still runs in the namespace (only ours: it is the test's), deletes it.
 netns_down() {
   local ns=$1 p
-  ip netns list 2>/dev/null | grep -qw "^$ns" || return 0
+  grep -qw "^$ns" < <(ip netns list 2>/dev/null) || return 0
   for p in $(ip netns pids "$ns" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
   ip netns del "$ns" 2>/dev/null || echo "$E2E_TAG: warning: could not delete netns $ns" >&2
 }

@@ -194,7 +194,7 @@ vm_reapply() {
     case $out in *locked*|*tray*) sleep 2; continue ;; esac
     break
   done
-  hmp "$WORK/vm/$n.qmp" "info block ide1-cd0" | grep -qF "$seed" \
+  grep -qF "$seed" < <(hmp "$WORK/vm/$n.qmp" "info block ide1-cd0") \
     || abort "$n: the monitor did not take $seed into ide1-cd0" "$(tail -n 20 "$WORK/logs/$n.monitor.log")"
   event "$n" reset
   hmp "$WORK/vm/$n.qmp" "system_reset" >>"$WORK/logs/$n.monitor.log" 2>&1 || abort "$n: system_reset failed in the monitor"
@@ -227,7 +227,7 @@ host_starved() {
   local w
   w=$(grep -a -m1 'NETDEV WATCHDOG' "$WORK/logs/$1.console.log" 2>/dev/null | tr -d '\r' || true)
   [ -z "$w" ] || abort "$1: its virtio NIC hung ($w): the host starved the VMs (load $(cut -d' ' -f1-3 /proc/loadavg)); not a finding about the rollout" \
-    "$(grep -a 'clocksource: Long readout\|NETDEV WATCHDOG' "$WORK/logs/$1.console.log" | head -n 5)"
+    "$(grep -a 'clocksource: Long readout\|NETDEV WATCHDOG' "$WORK/logs/$1.console.log" | sed -n 1,5p)"
 }
 
 # ---------------------------------------------------------------- readiness and consoles
@@ -281,7 +281,7 @@ check_boot() {
   done < <(grep -E '\[(WARNING|ERROR|CRITICAL)\]|FAILED\]|Failed to start|Failed to run module' <<<"$c" | sed 's/^.*\(\[FAILED\]\)/\1/' | sort -u || true)
   if [ ${#unexpected[@]} -gt 0 ]; then
     fail "$n: ${#unexpected[@]} unexpected error line(s) on the console" \
-      "$(printf '%s\n' "${unexpected[@]}"; echo '--- console around the first one:'; grep -n -B6 -A6 -F "${unexpected[0]}" <<<"$c" | head -n 13)"
+      "$(printf '%s\n' "${unexpected[@]}"; echo '--- console around the first one:'; grep -n -B6 -A6 -F "${unexpected[0]}" <<<"$c" | sed -n 1,13p)"
   fi
 }
 
@@ -368,7 +368,7 @@ mode_of() {
   local out
   out=$(on "$1" "echo srvr | nc ${2:-${IP[$1]}} 2181" 2>&1) || true
   printf '%s %s: echo srvr | nc %s 2181:\n%s\n' "$(date +%T)" "$1" "${2:-${IP[$1]}}" "$out" >>"$WORK/logs/srvr.log"
-  sed -n 's/^Mode: //p' <<<"$out" | head -n1
+  sed -n '/^Mode: /{s///p;q}' <<<"$out"
 }
 
 # state_json: the watcher's latest round.
@@ -475,7 +475,7 @@ else
   fail "the cluster changed around the refused plan (leader $le0 -> $le1)" "$untouched"
 fi
 for n in "${OLD[@]}"; do
-  if con "$n" "${CSIZE[$n]}" | grep -qE "mesosimg: $n |Linux version"; then fail "$n: its console shows a boot or readiness line after the refused plan" "$(con "$n" "${CSIZE[$n]}" | tail -n 10)"; fi
+  if grep -qE "mesosimg: $n |Linux version" < <(con "$n" "${CSIZE[$n]}"); then fail "$n: its console shows a boot or readiness line after the refused plan" "$(con "$n" "${CSIZE[$n]}" | tail -n 10)"; fi
 done
 until_here refused
 
@@ -489,7 +489,7 @@ set -e
 if [ $rc_text != 3 ] || [ $rc_json != 3 ]; then abort "mesosimg plan new.yaml: exit $rc_text (text) and $rc_json (--json), want 3 (changes planned)" "$(cat plan.txt logs/plan.stderr)"; fi
 if [ -z "${E2E_ROLLOUT_FIREWALL:-}" ] && [ -f "$CASE/plan.txt" ]; then
   if cmp -s plan.txt "$CASE/plan.txt"; then ok "the plan is $CASE/plan.txt, byte for byte (the one docs/changing-a-cluster.md quotes)"
-  else fail "the plan differs from $CASE/plan.txt (go test ./cli -run TestPlanGolden -update, then paste it in the docs)" "$(diff "$CASE/plan.txt" plan.txt | head -n 30)"; fi
+  else fail "the plan differs from $CASE/plan.txt (go test ./cli -run TestPlanGolden -update, then paste it in the docs)" "$(diff "$CASE/plan.txt" plan.txt | sed -n 1,30p)"; fi
 fi
 mapfile -t PLAN_STEPS < <("${STEPS[@]}" steps plan.json)
 say "plan: ${#PLAN_STEPS[@]} steps: $(printf '%s\n' "${PLAN_STEPS[@]}" | awk '{ printf "%s%s %s(%s)", sep, $1, $2, $5; sep = ", " }')"
@@ -694,7 +694,7 @@ fi
 cp "$WORK/watch/acked.json" "$WORK/acked.json" 2>/dev/null || echo '[]' >"$WORK/acked.json"
 for n in "${ALL[@]}"; do
   if r=$(ip netns exec "$NS" "${ZK[@]}" read "127.0.0.1:${PORT[$n]}" "$WORK/acked.json" 2>&1); then ok "$n: $(tail -n1 <<<"$r") (acknowledged writes during the rollout)"
-  else fail "$n: writes acknowledged during the rollout are missing, or could not be read" "$(grep -E 'FAIL|retry' <<<"$r" | head -n 20; tail -n 1 <<<"$r")"; fi
+  else fail "$n: writes acknowledged during the rollout are missing, or could not be read" "$(grep -E 'FAIL|retry' <<<"$r" | sed -n 1,20p; tail -n 1 <<<"$r")"; fi
 done
 
 # ---------------------------------------------------------------- 8. the disks
@@ -711,7 +711,7 @@ for n in "${ALL[@]}"; do
        --cluster "$WORK/new.yaml" --seed /dev/sr0 --logs "$WORK/disk/$n" >"$WORK/disk/$n.check.log" 2>&1; then
     ok "$n: disk matches the new render (check.py: $(grep -c '^  ok' "$WORK/disk/$n.check.log") checks)"
   else
-    fail "$n: disk check against the new render failed" "$(grep -A3 FAIL "$WORK/disk/$n.check.log" | head -n 40)"
+    fail "$n: disk check against the new render failed" "$(grep -A3 FAIL "$WORK/disk/$n.check.log" | sed -n 1,40p)"
   fi
   reapplied=0
   for o in "${OLD[@]}"; do [ "$o" = "$n" ] && reapplied=1; done
@@ -721,7 +721,7 @@ for n in "${ALL[@]}"; do
        --logs "$WORK/disk/$n" >"$WORK/disk/$n.rollout.log" 2>&1; then
     ok "$n: $(tail -n1 "$WORK/disk/$n.rollout.log" | sed 's/^ok *//; s/^[a-z0-9]*: //') (rollout_check.py: seed taken, records, ZooKeeper data$([ $reapplied = 1 ] && echo ', host keys'))"
   else
-    fail "$n: rollout disk check failed" "$(grep -A3 FAIL "$WORK/disk/$n.rollout.log" | head -n 40)"
+    fail "$n: rollout disk check failed" "$(grep -A3 FAIL "$WORK/disk/$n.rollout.log" | sed -n 1,40p)"
   fi
   rm -f "$WORK/vm/$n.raw"
 done

@@ -366,18 +366,18 @@ for line in "${NODES[@]}"; do
   done < <(grep -E '\[(WARNING|ERROR|CRITICAL)\]|FAILED\]|Failed to start|Failed to run module' <<<"$c" | sed 's/^.*\(\[FAILED\]\)/\1/' | sort -u || true)
   if [ ${#unexpected[@]} -gt 0 ]; then
     fail "$n: ${#unexpected[@]} unexpected error line(s) on the console" \
-      "$(printf '%s\n' "${unexpected[@]}"; echo '--- console around the first one:'; grep -n -B6 -A6 -F "${unexpected[0]}" <<<"$c" | head -n 13)"
+      "$(printf '%s\n' "${unexpected[@]}"; echo '--- console around the first one:'; grep -n -B6 -A6 -F "${unexpected[0]}" <<<"$c" | sed -n 1,13p)"
   fi
   # network-config: cloud-init prints the interface table when the network is up.
-  if grep -E "ci-info: \|.*\| *True *\| *$ip *\|" <<<"$c" | grep -qi "$mac"; then
-    dev=$(grep -E "ci-info: \|.*\| *True *\| *$ip *\|" <<<"$c" | head -n1 | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' || true)
+  if grep -qi "$mac" < <(grep -E "ci-info: \|.*\| *True *\| *$ip *\|" <<<"$c"); then
+    dev=$(grep -E "ci-info: \|.*\| *True *\| *$ip *\|" <<<"$c" | sed -n 1p | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' || true)
     if [ "$iface" != - ] && [ "$dev" != "$iface" ]; then
-      fail "$n: $ip is up on $dev, the description says interface $iface" "$(grep 'ci-info' <<<"$c" | head -n 20)"
+      fail "$n: $ip is up on $dev, the description says interface $iface" "$(grep 'ci-info' <<<"$c" | sed -n 1,20p)"
     else
       ok "$n: $ip is up on $dev ($mac) per cloud-init's ci-info table"
     fi
   else
-    fail "$n: the console's ci-info table shows no interface with $ip and MAC $mac up" "$(grep 'ci-info' <<<"$c" | head -n 20)"
+    fail "$n: the console's ci-info table shows no interface with $ip and MAC $mac up" "$(grep 'ci-info' <<<"$c" | sed -n 1,20p)"
   fi
 done
 
@@ -397,7 +397,7 @@ for line in "${NODES[@]}"; do
   if [ "${got,,}" = "${mac,,}" ]; then ok "$n: $ip answers ARP from the namespace with the node's MAC $got"
   else fail "$n: $ip does not answer ARP with MAC $mac (got '${got:-nothing}')" "$(ip -n "$NS" neigh show)"; fi
   # user-data over EC2's 16 KB is written gzip-compressed: zcat -f reads either form.
-  if zcat -f "$OUT/nodes/$n/user-data" | grep -q 'nftables'; then
+  if grep -q 'nftables' < <(zcat -f "$OUT/nodes/$n/user-data"); then
     if [ $open = no ]; then ok "$n: firewall: ZooKeeper's 2181 is closed to ${BR_ADDR%/*}, which is not a cluster node"
     else fail "$n: the render writes an nftables firewall, yet 2181 accepts connections from ${BR_ADDR%/*} (not a cluster node)"; fi
     if [ "$ADMIN" = yes ]; then
@@ -508,7 +508,7 @@ if [ -n "$IMPOSTOR_OF" ] && [ -f "$WORK/vm/impostor.qcow2" ]; then
   if [[ $r == "$IMPOSTOR_OF refused: seed for "*" on MAC $IMPOSTOR_MAC"* ]]; then ok "impostor's disk: /var/lib/mesosimg/readiness: $r"
   else fail "impostor's disk: /var/lib/mesosimg/readiness is '${r:-missing}', not '$IMPOSTOR_OF refused: …'"; fi
   for u in zookeeper mesos-master mesos-agent marathon; do
-    if debugfs -R "stat /etc/systemd/system/multi-user.target.wants/$u.service" "$WORK/vm/impostor.raw" 2>/dev/null | grep -q 'Type:'; then
+    if grep -q 'Type:' < <(debugfs -R "stat /etc/systemd/system/multi-user.target.wants/$u.service" "$WORK/vm/impostor.raw" 2>/dev/null); then
       fail "impostor's disk: $u.service is enabled: it would start as $IMPOSTOR_OF on the next boot"
     fi
   done

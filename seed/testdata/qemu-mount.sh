@@ -26,7 +26,7 @@ kver=$(ls k/lib/modules)
 mkdir -p root/bin root/mods root/imgs root/dev root/proc root/sys root/mnt root/tmp
 cp bb/bin/busybox root/bin/
 for m in cdrom loop isofs fat vfat nls_cp437 nls_ascii nls_utf8; do
-  cp "$(find "k/lib/modules/$kver" -name "$m.ko*" | head -1)" root/mods/
+  cp "$(find "k/lib/modules/$kver" -name "$m.ko*" | sed -n 1p)" root/mods/
 done
 cp "$fixtures"/* root/imgs/
 
@@ -59,7 +59,7 @@ out=$(timeout 600 qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
 # The console may glue the first line of output to the firmware's escape sequences: match anywhere.
 echo "$out" | grep -oE '(RESULT|KERNEL) .*|^[-+][^-+].*' || true
 ok=$(echo "$out" | grep -oE 'RESULT ok .*' | wc -l)
-if [ "$ok" -ne 6 ] || echo "$out" | grep -q 'RESULT FAIL'; then
+if [ "$ok" -ne 6 ] || grep -q 'RESULT FAIL' <<<"$out"; then
   echo "FAIL: $ok of 6 mounts matched" >&2
   exit 1
 fi
