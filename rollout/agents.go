@@ -65,13 +65,14 @@ func (c *comparison) agentHazards() {
 			safe = "keep mesos.agent.port as it is while agents run (the master and every policy refuse a changed port); " + safe
 		}
 		// The recovered agent info must pass the policy (src/slave/compatibility.cpp:35,
-		// :54), else the agent exits until meta/slaves/latest is removed and it starts
-		// over with a new agent id (src/slave/slave.cpp:8373).
+		// :54). A restarted agent exits until meta/slaves/latest is removed
+		// (src/slave/slave.cpp:8373); a rebooted one, as re-applying it is, drops its
+		// checkpointed state by itself and registers as a new agent (src/slave/slave.cpp:7959).
 		c.hazards.add(WipeAgentState, path, []string{n.Name},
-			fmt.Sprintf("agent %s would refuse to recover under --reconfiguration_policy=%s (%s): %s; it starts only as a new agent, after its checkpointed state (%s/meta/slaves/latest) is removed, which kills its tasks",
+			fmt.Sprintf("agent %s would refuse to recover under --reconfiguration_policy=%s (%s): %s; it starts only as a new agent, with its checkpointed state (%s/meta/slaves/latest) dropped (after the reboot that re-applies it, by itself), and its tasks are lost",
 				n.Name, policy, policyOrigin(c.desc), strings.Join(why, "; "), n.Agent.WorkDir),
 			safe,
-			cite("agent.policy", "agent.policy.equal", "agent.policy.additive", "agent.policy.master", "agent.recover.fail", "mesos.drain"))
+			cite("agent.policy", "agent.policy.equal", "agent.policy.additive", "agent.policy.master", "agent.recover.fail", "agent.reboot.recover", "mesos.drain"))
 	}
 }
 

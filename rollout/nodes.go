@@ -177,7 +177,7 @@ func (c *comparison) reconfigureConsequences(o, n *manifest.Node) []string {
 			out = append(out, "mesos-agent: "+d)
 		}
 		if zkHosts {
-			out = append(out, "mesos-agent restarts with the new ZooKeeper list and reconnects to its running tasks")
+			out = append(out, "mesos-agent starts with the new ZooKeeper list")
 		}
 	}
 	if hasRole(o, v1.RoleMarathon) && hasRole(n, v1.RoleMarathon) && zkHosts {

@@ -172,8 +172,8 @@ func (b *stepBuilder) firewallStage() {
 	}
 	if len(agents) > 0 {
 		s := b.stageStep(agents, false)
-		s.Effect = "each agent restarts with its configuration and reconnects to its running tasks; only its firewall (and what else the new description changes on it) is new"
-		s.Sources = cite("agent.recover.reconnect")
+		b.rebootAgents(s)
+		s.Effect += "; it keeps its configuration: only its firewall (and what else the new description changes on it) is new"
 	}
 }
 

@@ -23,7 +23,8 @@ import (
 //     operational-guide.md:36): more masters running than the quorum allows corrupts the
 //     log (operational-guide.md:29); a new master whose node must boot earlier (a new
 //     ZooKeeper member) holds mesos-master until then;
-//   - agents restart last and reconnect to their tasks (clusterd src/slave/flags.cpp:580).
+//   - agents reboot last: the reboot ends their tasks (agent-recovery.md:37), which Marathon
+//     starts again; draining each first moves them gracefully (see rebootAgents).
 func (c *comparison) steps(p *Plan) []Step {
 	if !p.Changed {
 		return nil

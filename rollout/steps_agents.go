@@ -24,6 +24,21 @@ func (b *stepBuilder) others() {
 	}
 }
 
+// rebootAgents says what re-applying kept agents does to their tasks, and how to move the
+// tasks first. Re-applying is a reboot, which ends every task of the agent: recovery does
+// not restart them (agent-recovery.md:37); the agent keeps its agent ID when its agent info
+// is compatible, and registers as a new agent otherwise (src/slave/slave.cpp:7959). Draining
+// first (maintenance.md:53) stops them gracefully and lets Marathon start them elsewhere
+// before; a drained agent gets offers again once reactivated (maintenance.md:92).
+func (b *stepBuilder) rebootAgents(s *Step) {
+	s.Do += plural(s.Nodes, "; to stop its tasks gracefully and move them first, drain it before the reboot and reactivate it once it is back",
+		"; to stop their tasks gracefully and move them first, drain each agent before its reboot and reactivate it once it is back")
+	s.Commands = append(s.Commands, b.c.drainCommands(false)...)
+	s.Commands = append(s.Commands, b.c.operatorCall(`{"type":"REACTIVATE_AGENT","reactivate_agent":{"agent_id":{"value":"AGENT_ID"}}}`)+"   # once it is back: it gets offers again")
+	s.Effect = "each agent reboots and registers again under its agent ID; the reboot ends its tasks, which Mesos does not restart: Marathon starts its apps' instances again (elsewhere first, if the agent was drained)"
+	s.Sources = cite("agent.reboot.detect", "agent.reboot.recover", "agent.reboot.tasks", "mesos.drain", "mesos.drain.done", "mesos.reactivate")
+}
+
 // agents drains the agents that start over, then re-applies the agents and boots new ones.
 func (b *stepBuilder) agents() {
 	c := b.c
@@ -54,8 +69,7 @@ func (b *stepBuilder) agents() {
 			s.OneAtATime = false
 			s.Do = fmt.Sprintf("boot %s with their new seeds (%s), a few at a time", names(nodeNames(kept)), b.seedList(kept))
 		}
-		s.Effect = "each agent restarts and reconnects to its running tasks"
-		s.Sources = cite("agent.recover.reconnect")
+		b.rebootAgents(s)
 		if contains(c.rotatedKeys(), keyMesosAgent) {
 			s.Effect += "; re-apply all of them within 10 minutes of the first master's re-apply (--agent_reregister_timeout), or their tasks are killed when they come back"
 			s.Sources = append(s.Sources, cite("master.reregister", "master.reregister.default")...)
