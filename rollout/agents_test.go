@@ -53,3 +53,29 @@ func TestAgentRebootSaysItEndsTheTasks(t *testing.T) {
 		})
 	}
 }
+
+// A replaced master at a new address, with the firewall on: the kept masters (the masters'
+// port admits @cluster), Marathon and the agents (their ports admit @masters) drop it until
+// re-applied, so it boots after them, and the plan says what that costs and how to avoid it.
+func TestReplacedMasterWaitsForTheFirewalls(t *testing.T) {
+	old := render(t, describe("z1:z z2:z z3:z m1:m m2:m m3:m k1:k a1:a", ""), nil)
+	p := planOf(old, render(t, describe("z1:z z2:z z3:z m1:m m3:m m4:m k1:k a1:a", ""), nil))
+	var kept *rollout.Step
+	for i, s := range p.Steps {
+		if s.Kind == rollout.StepReapply && slices.Equal(s.Nodes, []string{"m1", "m3"}) {
+			kept = &p.Steps[i]
+		}
+	}
+	if kept == nil {
+		t.Fatalf("no step re-applies m1 and m3: %v", p.Steps)
+	}
+	for _, want := range []string{"only 1 master runs, fewer than --quorum=2", "the address of the master it replaces"} {
+		if !strings.Contains(kept.Effect, want) {
+			t.Errorf("the kept masters' step does not say %q: %s", want, kept.Effect)
+		}
+	}
+	last := p.Steps[len(p.Steps)-1]
+	if last.Kind != rollout.StepBoot || !slices.Equal(last.Nodes, []string{"m4"}) || !strings.Contains(last.Effect, "firewalls admit it") {
+		t.Errorf("the last step is %q (%s), want m4's boot after the nodes whose firewalls admit it", stepLine(last), last.Effect)
+	}
+}

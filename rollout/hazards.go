@@ -37,8 +37,8 @@ const (
 	MoveZooKeeperData HazardName = "move-zookeeper-data"
 	// MoveZKPath: the znode path of Mesos or Marathon changes.
 	MoveZKPath HazardName = "move-zk-path"
-	// FirewallClosed: new ZooKeeper members must boot while the old members' firewalls drop them,
-	// and no firewall stage can open those first.
+	// FirewallClosed: new ZooKeeper members (or new masters that start with them) must boot
+	// while the running nodes' firewalls drop them, and no firewall stage can open those first.
 	FirewallClosed HazardName = "firewall-closed"
 )
 
@@ -61,7 +61,7 @@ var Hazards = []struct {
 	{MoveWorkDir, "the state under the old --work_dir"},
 	{MoveZooKeeperData, "the member's data: it serves an empty namespace"},
 	{MoveZKPath, "the state under the old znode path"},
-	{FirewallClosed, "new members the old ones cannot hear: two leaders"},
+	{FirewallClosed, "new members or masters the running nodes cannot hear: two leaders, or agents lost"},
 }
 
 // KnownHazard reports whether name is a hazard class.

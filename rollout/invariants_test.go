@@ -14,7 +14,9 @@ import (
 // 1.11.0 docs/operational-guide.md:29); new ZooKeeper members that could form a majority
 // of the new ensemble by themselves while old members run (apache/zookeeper
 // release-3.8.0-1 zookeeperReconfig.md:552), unless the plan restarts the whole ensemble;
-// a new member booted while a running member's firewall drops it (see rollout.FirewallStage).
+// a new member booted while a running member's firewall drops it (see rollout.FirewallStage);
+// a new master's mesos-master started while a running node's firewall drops it: an agent or
+// Marathon node (@masters), a master or ZooKeeper member (@cluster).
 func checkRollout(p *rollout.Plan, old, new *manifest.Manifest) []string {
 	var bad []string
 	touched := map[string]int{}
@@ -72,6 +74,51 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 			admitted[a] = true
 		}
 	}
+	// oldRules are the running nodes that still have old's rulesets (none when old and new
+	// have no firewall, or the plan says the firewalls are opened by hand), with their roles.
+	oldRules := map[string][]string{}
+	if (old.Cluster.Firewall != nil || new.Cluster.Firewall != nil) && !hasHazard(p, rollout.FirewallClosed) {
+		for _, n := range old.Nodes {
+			oldRules[n.Name] = n.Roles
+		}
+	}
+	inMasters, inCluster := map[string]bool{}, map[string]bool{}
+	if fw := old.Cluster.Firewall; fw != nil {
+		for _, a := range fw.Masters {
+			inMasters[a] = true
+		}
+		for _, a := range fw.Cluster {
+			inCluster[a] = true
+		}
+	} else {
+		for _, m := range old.Cluster.Masters {
+			inMasters[m.Address] = true
+		}
+		for _, n := range old.Nodes {
+			inCluster[n.Address] = true
+		}
+	}
+	oldMaster := map[string]bool{}
+	for _, m := range old.Cluster.Masters {
+		oldMaster[m.Name+" "+m.Address] = true
+	}
+	// masterStarts checks that every running node admits the new master name.
+	masterStarts := func(name string, step int) {
+		if oldMaster[name+" "+address[name]] {
+			return
+		}
+		for m, roles := range oldRules {
+			if m == name {
+				continue
+			}
+			if (contains(roles, "agent") || contains(roles, "marathon")) && !inMasters[address[name]] {
+				bad = append(bad, fmt.Sprintf("step %d: mesos-master starts on %s while %s's firewall drops it (@masters)", step, name, m))
+			}
+			if (contains(roles, "master") || contains(roles, "zookeeper")) && !inCluster[address[name]] {
+				bad = append(bad, fmt.Sprintf("step %d: mesos-master starts on %s while %s's firewall drops it (@cluster)", step, name, m))
+			}
+		}
+	}
 	restart := len(new.Cluster.Ensemble) > 0 && hasHazard(p, rollout.ZooKeeperOutage, rollout.RenumberZooKeeper)
 	check := func(step int) {
 		min, n := 0, 0
@@ -97,8 +144,9 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 			bad = append(bad, fmt.Sprintf("after step %d: %d new members are a majority of %d while %d old ones run", step, joiners, len(new.Cluster.Ensemble), olds))
 		}
 	}
-	start := func(name string, held []rollout.Hold, stage string) {
+	start := func(name string, held []rollout.Hold, stage string, step int) {
 		delete(closed, name)
+		delete(oldRules, name) // a stage's rulesets admit every node of old and new
 		if stage != "" {
 			return // the stage keeps the node's ensemble and masters
 		}
@@ -110,6 +158,7 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 			}
 		}
 		if newMaster[name] && !contains(heldOn(held), name) {
+			masterStarts(name, step)
 			quorum[name] = new.Cluster.Quorum
 		} else if !newMaster[name] {
 			delete(quorum, name)
@@ -126,10 +175,12 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 			for _, n := range s.Nodes {
 				delete(quorum, n)
 				delete(view, n)
+				delete(oldRules, n)
 			}
 			check(s.Number)
 		case rollout.StepGate:
 			for _, n := range s.Nodes {
+				masterStarts(n, s.Number)
 				quorum[n] = new.Cluster.Quorum
 			}
 			check(s.Number)
@@ -157,7 +208,7 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 						view[n] = v
 					}
 				}
-				start(n, s.Held, s.Stage)
+				start(n, s.Held, s.Stage, s.Number)
 				check(s.Number)
 			}
 		}

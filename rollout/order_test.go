@@ -21,8 +21,10 @@ func TestStepOrder(t *testing.T) {
 		extraOld string
 		extraNew string
 		mod      func(*secrets.Bundle)
-		hazards  []string
-		steps    []string
+		// mutateNew edits the new description's text (nil: none).
+		mutateNew func(string) string
+		hazards   []string
+		steps     []string
 	}{
 		{
 			// apache/mesos 1.11.0 docs/operational-guide.md:36: the 3 restart with --quorum=3
@@ -60,7 +62,16 @@ func TestStepOrder(t *testing.T) {
 		{
 			// operational-guide.md:44: leaving one master wipes the log; one ZooKeeper
 			// server grows only by restarting it (zookeeperReconfig.md:552).
+			// m2 and m3 start their masters with the ZooKeeper restart, before a1 is re-applied:
+			// the firewall stage first opens a1's agent port (@masters) to them.
 			name: "1 to 3", old: "m1:zmk a1:a", new: three,
+			hazards: []string{"zookeeper-outage", "wipe-replicated-log"},
+			steps: []string{"render stage:firewall", "reapply m1 stage:firewall", "reapply a1 stage:firewall",
+				"render", "reapply m1 needs:wipe-replicated-log", "boot m2", "boot m3", "reapply a1"},
+		},
+		{
+			name: "1 to 3 without the firewall", old: "m1:zmk a1:a", new: three,
+			extraOld: "security:\n  firewall: false\n", extraNew: "security:\n  firewall: false\n",
 			hazards: []string{"zookeeper-outage", "wipe-replicated-log"},
 			steps:   []string{"render", "reapply m1 needs:wipe-replicated-log", "boot m2", "boot m3", "reapply a1"},
 		},
@@ -70,10 +81,25 @@ func TestStepOrder(t *testing.T) {
 		},
 		{
 			// operational-guide.md:63: the failed master never comes back, the new one
-			// starts with an empty log before the others restart.
+			// starts with an empty log before the others restart. Without the firewall, or at
+			// the removed master's address, which every ruleset admits already.
 			name: "replace a dead master", old: "z1:z z2:z z3:z m1:m m2:m m3:m k1:k a1:a", new: "z1:z z2:z z3:z m1:m m3:m m4:m k1:k a1:a",
+			extraOld: "security:\n  firewall: false\n", extraNew: "security:\n  firewall: false\n",
 			steps: []string{"render", "stop m2 needs:removal-seed", "reapply z1,z2,z3 one-at-a-time leader-last",
 				"boot m4", "reapply m1,m3 one-at-a-time", "reapply k1", "reapply a1"},
+		},
+		{
+			name: "replace a dead master at its address", old: "z1:z z2:z z3:z m1:m m2:m m3:m k1:k a1:a", new: "z1:z z2:z z3:z m1:m m3:m m4:m k1:k a1:a",
+			mutateNew: func(s string) string { return strings.Replace(s, "ip: 10.0.0.104", "ip: 10.0.0.102", 1) },
+			steps: []string{"render", "stop m2 needs:removal-seed", "reapply z1,z2,z3 one-at-a-time leader-last",
+				"boot m4", "reapply m1,m3 one-at-a-time", "reapply k1", "reapply a1"},
+		},
+		{
+			// With the firewall on, the kept masters (the masters' port admits @cluster), k1
+			// and a1 (@masters) drop m4 until re-applied: m4 boots after them.
+			name: "replace a dead master with the firewall", old: "z1:z z2:z z3:z m1:m m2:m m3:m k1:k a1:a", new: "z1:z z2:z z3:z m1:m m3:m m4:m k1:k a1:a",
+			steps: []string{"render", "stop m2 needs:removal-seed", "reapply z1,z2,z3 one-at-a-time leader-last",
+				"reapply m1,m3 one-at-a-time", "reapply k1", "reapply a1", "boot m4"},
 		},
 		{
 			// clusterd src/slave/compatibility.cpp:35: under equal a changed resource makes the
@@ -101,7 +127,11 @@ func TestStepOrder(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			old := render(t, describe(tt.old, tt.extraOld), nil)
-			new := render(t, describe(tt.new, tt.extraNew), tt.mod)
+			newText := describe(tt.new, tt.extraNew)
+			if tt.mutateNew != nil {
+				newText = tt.mutateNew(newText)
+			}
+			new := render(t, newText, tt.mod)
 			var accept []rollout.HazardName
 			for _, h := range tt.hazards {
 				accept = append(accept, rollout.HazardName(h))

@@ -19,27 +19,63 @@ import (
 // on and a joiner is not admitted yet, the rollout starts with a stage that only opens the
 // running nodes' firewalls: each keeps its ensemble and masters, and is booted with it one
 // at a time (a rolling restart the old ensemble tolerates), before the new description is
-// rendered and rolled out as usual.
+// rendered and rolled out as usual. New masters are the same case when they start with the
+// ZooKeeper steps (they are members): the agents and Marathon admit the masters' calls only
+// from @masters; other new masters boot after the nodes that must admit them instead (see
+// closedToNewMasters).
 
 // NeedsFirewallStage reports whether the rollout from the render recorded in old to the one
 // recorded in new must start with the firewall stage: old's rulesets drop a new ZooKeeper
 // member (its address is not in old's @zookeepers), in a rolling change (a change that
-// restarts the whole ensemble at once takes every firewall along). A manifest that records no
-// firewall had none, unless it predates the record: then the new one's tells.
+// restarts the whole ensemble at once takes every firewall along); or they drop a new master
+// that boots with the ZooKeeper members, before the agents and Marathon nodes that must
+// admit it (@masters) are re-applied. A manifest that records no firewall had none, unless
+// it predates the record: then the new one's tells.
 func NeedsFirewallStage(old, new *manifest.Manifest) bool {
 	if old.Stage != "" || (old.Cluster.Firewall == nil && new.Cluster.Firewall == nil) {
 		return false
 	}
 	e := analyseEnsemble(old.Cluster.Ensemble, new.Cluster.Ensemble)
-	if e.outage() {
-		return false
-	}
-	for _, j := range e.joiners {
-		if !slices.Contains(zooKeepersAdmitted(old), j.Address) {
-			return true
+	if !e.outage() {
+		for _, j := range e.joiners {
+			if !slices.Contains(zooKeepersAdmitted(old), j.Address) {
+				return true
+			}
 		}
 	}
-	return false
+	return len(earlyMastersClosed(old, new)) > 0
+}
+
+// earlyMastersClosed are the new masters that are ZooKeeper members too (old or new), so
+// start with the ZooKeeper steps, whose address old's @masters lacks while a running agent or Marathon
+// node (one without ZooKeeper or a master, so re-applied after them) keeps old's rulesets.
+func earlyMastersClosed(old, new *manifest.Manifest) []manifest.Master {
+	late := false
+	stays := map[string]bool{}
+	for _, n := range new.Nodes {
+		stays[n.Name] = true
+	}
+	for i := range old.Nodes {
+		o := &old.Nodes[i]
+		if stays[o.Name] && (hasRole(o, v1.RoleAgent) || (hasRole(o, v1.RoleMarathon) && !hasRole(o, v1.RoleZooKeeper) && !hasRole(o, v1.RoleMaster))) {
+			late = true
+		}
+	}
+	if !late {
+		return nil
+	}
+	// The ZooKeeper steps boot and re-apply the members, old and new, before the masters.
+	member := map[string]bool{}
+	for _, m := range append(append([]manifest.Member(nil), old.Cluster.Ensemble...), new.Cluster.Ensemble...) {
+		member[m.Name] = true
+	}
+	var closed []manifest.Master
+	for _, m := range analyseMasters(old.Cluster.Masters, new.Cluster.Masters, 0, 0).added {
+		if member[m.Name] && !slices.Contains(mastersAdmitted(old), m.Address) {
+			closed = append(closed, m)
+		}
+	}
+	return closed
 }
 
 // zooKeepersAdmitted are the addresses old's rulesets admit to ZooKeeper's peer ports: as
@@ -110,10 +146,27 @@ func (c *comparison) firewallHazards() {
 	}
 	c.opts.FirewallStage = nil
 	var closed []manifest.Member
-	for _, j := range c.zk.joiners {
-		if !slices.Contains(zooKeepersAdmitted(c.old), j.Address) {
-			closed = append(closed, j)
+	if !c.zk.outage() {
+		for _, j := range c.zk.joiners {
+			if !slices.Contains(zooKeepersAdmitted(c.old), j.Address) {
+				closed = append(closed, j)
+			}
 		}
+	}
+	if len(closed) == 0 {
+		var masters []string
+		for _, m := range earlyMastersClosed(c.old, c.new) {
+			masters = append(masters, m.Name)
+		}
+		// A leading master calls the agents on their port and Marathon on its libprocess
+		// port, which admit only @masters: unheard, agents cannot register with it, and
+		// those not back within --agent_reregister_timeout are marked unreachable.
+		c.hazards.add(FirewallClosed, c.nodePath(masters[0], ""), masters,
+			fmt.Sprintf("security.firewall is on and the running agents and Marathon nodes admit the masters' calls (the agent port, Marathon's libprocess port) only from %s: %s %s with the new ZooKeeper ensemble, before those nodes are re-applied, and a leader among them could not reach them (agents not back within --agent_reregister_timeout are marked unreachable). The firewall stage (mesosimg render --stage %s) cannot open the firewalls first here: %s",
+				strings.Join(mastersAdmitted(c.old), ", "), names(masters), plural(masters, "starts", "start"), manifest.StageFirewall, why),
+			"make the change in two plans: first everything but the new masters (removals, changed roles), then add the new masters; or open the firewalls yourself and accept",
+			cite("master.reregister", "master.reregister.default"))
+		return
 	}
 	// A joiner starts an election and joins only a leader a majority of its own configuration
 	// follows (FastLeaderElection.java:1162): closed out, it stays in its election; the first
@@ -198,4 +251,50 @@ func (b *stepBuilder) renderCommand() string {
 		return cmd
 	}
 	return "mesosimg render CLUSTER.yaml -o OUT"
+}
+
+// mastersAdmitted and clusterAdmitted are the addresses old's rulesets admit as @masters
+// (the agents' port, Marathon's libprocess port) and as @cluster (the masters' port,
+// ZooKeeper's client port): as recorded, or, in a manifest that predates the record, its
+// masters and its nodes.
+func mastersAdmitted(old *manifest.Manifest) []string {
+	if old.Cluster.Firewall != nil {
+		return old.Cluster.Firewall.Masters
+	}
+	var out []string
+	for _, m := range old.Cluster.Masters {
+		out = append(out, m.Address)
+	}
+	return out
+}
+
+func clusterAdmitted(old *manifest.Manifest) []string {
+	if old.Cluster.Firewall != nil {
+		return old.Cluster.Firewall.Cluster
+	}
+	var out []string
+	for _, n := range old.Nodes {
+		out = append(out, n.Address)
+	}
+	return out
+}
+
+// closedToNewMasters are the new masters that the running nodes' rulesets drop (old records
+// a firewall, or predates the record and new has one), when no firewall stage opens them
+// first. A leading master calls the agents (their port admits @masters) and Marathon back
+// (its libprocess port admits @masters); the other masters' port admits @cluster: the
+// replicated log and the leader's registry need the new master's connections. The rollout
+// then boots such masters only after every node that must admit them is re-applied
+// (see masters).
+func (c *comparison) closedToNewMasters() []manifest.Master {
+	if c.opts.FirewallStage != nil || c.old.Stage != "" || (c.old.Cluster.Firewall == nil && c.new.Cluster.Firewall == nil) {
+		return nil
+	}
+	var closed []manifest.Master
+	for _, m := range c.masters.added {
+		if !slices.Contains(mastersAdmitted(c.old), m.Address) || !slices.Contains(clusterAdmitted(c.old), m.Address) {
+			closed = append(closed, m)
+		}
+	}
+	return closed
 }

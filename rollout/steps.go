@@ -29,7 +29,7 @@ func (c *comparison) steps(p *Plan) []Step {
 	if !p.Changed {
 		return nil
 	}
-	b := &stepBuilder{c: c, p: p, done: map[string]bool{}}
+	b := &stepBuilder{c: c, p: p, done: map[string]bool{}, lateMasters: c.closedToNewMasters()}
 	b.firewallStage()
 	b.render()
 	b.image()
@@ -39,6 +39,8 @@ func (c *comparison) steps(p *Plan) []Step {
 	b.masters()
 	b.others()
 	b.agents()
+	b.newMasters()
+	b.fresh()
 	b.aclCleanup()
 	return b.steps
 }
@@ -51,6 +53,9 @@ type stepBuilder struct {
 	done  map[string]bool
 	// held are new masters whose mesos-master waits for the quorum gate.
 	held []string
+	// lateMasters are new masters the running nodes' firewalls drop: they boot after the
+	// agents (see closedToNewMasters).
+	lateMasters []manifest.Master
 }
 
 func (b *stepBuilder) add(s Step) *Step {

@@ -7,9 +7,10 @@ import (
 	"github.com/mesosimg/mesosimg/manifest"
 )
 
-// others re-applies and boots the remaining nodes without agents (Marathon).
+// others re-applies and boots the remaining nodes without agents (Marathon), but not the new
+// masters that boot after the agents.
 func (b *stepBuilder) others() {
-	rest := b.pending(func(n *manifest.Node) bool { return !hasRole(n, v1.RoleAgent) })
+	rest := b.pending(func(n *manifest.Node) bool { return !hasRole(n, v1.RoleAgent) && !isAdded(b.lateMasters, n.Name) })
 	var kept []*manifest.Node
 	for _, n := range rest {
 		if b.isNew(n.Name) {
@@ -76,6 +77,10 @@ func (b *stepBuilder) agents() {
 		}
 		b.add(*s)
 	}
+}
+
+// fresh boots the new machines not booted yet (new agents), any number at once.
+func (b *stepBuilder) fresh() {
 	if fresh := b.pending(func(*manifest.Node) bool { return true }); len(fresh) > 0 {
 		var waits []string
 		for _, n := range fresh {

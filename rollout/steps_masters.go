@@ -48,7 +48,7 @@ func (b *stepBuilder) quorumSources() []string {
 // the other new masters.
 func (b *stepBuilder) masters() {
 	c := b.c
-	if c.masters.newQuorum == c.masters.quorum {
+	if c.masters.newQuorum == c.masters.quorum && len(b.lateMasters) == 0 {
 		// Same quorum (a replaced master): the new ones first, so the kept ones restart with
 		// every replica of the set running.
 		b.newMasters()
@@ -58,6 +58,17 @@ func (b *stepBuilder) masters() {
 		s := b.reapplyStep(kept)
 		s.Effect = b.masterRestartEffect(kept)
 		s.Sources = append(b.quorumSources(), s.Sources...)
+		if len(b.lateMasters) > 0 && len(kept)-1 < c.masters.newQuorum {
+			// The new masters boot after the nodes whose firewalls drop them: while one kept
+			// master restarts, the others are fewer than the quorum the log needs.
+			var late []string
+			for _, m := range b.lateMasters {
+				late = append(late, m.Name)
+			}
+			s.Effect = strings.TrimPrefix(s.Effect+fmt.Sprintf("; %s cannot boot first, as the running firewalls drop %s: while one of them restarts, %s, fewer than --quorum=%d: the replicated log takes no writes, and a new leader cannot recover it, until it is back. Giving %s the address of the master it replaces avoids this: the rulesets admit that address, and %s boots first",
+				names(late), plural(late, "its address", "their addresses"), running(len(kept)-1), c.masters.newQuorum, names(late), names(late)), "; ")
+			s.Sources = append(s.Sources, cite("mesos.quorum.majority")...)
+		}
 		b.add(*s)
 	}
 	if len(b.held) > 0 {
@@ -70,7 +81,17 @@ func (b *stepBuilder) masters() {
 			WaitFor: waits, Effect: "the new masters start with empty logs and catch up from the others",
 			Sources: cite("mesos.quorum.grow", "mesos.master.replace")})
 	}
-	b.newMasters()
+	if len(b.lateMasters) == 0 {
+		b.newMasters()
+	}
+}
+
+// running says how many masters run: "only 1 master runs", "2 masters run".
+func running(n int) string {
+	if n == 1 {
+		return "only 1 master runs"
+	}
+	return fmt.Sprintf("%d masters run", n)
 }
 
 // newMasters boots the new masters not booted yet, one at a time.
@@ -80,6 +101,9 @@ func (b *stepBuilder) newMasters() {
 		s := b.bootStep(n)
 		s.Effect = "its log starts empty and catches up from the others"
 		s.Sources = cite("mesos.master.replace", "mesos.quorum.extra")
+		if isAdded(b.lateMasters, n.Name) {
+			s.Effect = "the running nodes' firewalls admit it now that they are re-applied (it boots after them for that); " + s.Effect
+		}
 		b.add(*s)
 	}
 }
