@@ -270,7 +270,7 @@ func newGate(t *testing.T, n plan.Node, urls ...string) gate {
 	script = strings.Join(lines, "\n")
 	login := filepath.Join(dir, "login")
 	os.WriteFile(login, []byte("user = \"operator:secret\"\n"), 0o600)
-	script = strings.NewReplacer(plan.MasterWorkDir, g.workDir, plan.QuorumGateHeld, g.held, plan.MesosProbeAuthPath, login, "sleep 5", "sleep 0.2").Replace(script)
+	script = strings.NewReplacer(plan.MasterWorkDir, g.workDir, plan.QuorumGateHeld, g.held, plan.MesosProbeAuthPath, login, "sleep 5", "sleep 0.2", "answer_within=5", "answer_within=1").Replace(script)
 	os.WriteFile(g.path, []byte(script), 0o755)
 	return g
 }
@@ -369,6 +369,48 @@ func TestQuorumGate(t *testing.T) {
 		case <-done:
 		case <-time.After(10 * time.Second):
 			t.Fatal("the gate did not open")
+		}
+	})
+
+	// curl 7.88.1 (Debian 12) curl.1, EXIT CODES: 7 "Failed to connect to host", 28
+	// "Operation timeout". A master that accepts the connection and does not answer within
+	// curl's time (5 s; 1 s here) may be running with the old quorum: it holds the gate; once it answers with
+	// the new quorum the gate opens.
+	t.Run("a master that does not answer in time holds it", func(t *testing.T) {
+		m := newFlagsMaster(t, "3")
+		var slow atomic.Bool
+		slow.Store(true)
+		stalled := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if slow.Load() {
+				select {
+				case <-r.Context().Done():
+				case <-time.After(20 * time.Second):
+				}
+				return
+			}
+			m.srv.Config.Handler.ServeHTTP(w, r)
+		}))
+		t.Cleanup(stalled.Close)
+		g := newGate(t, m4, stalled.URL, "http://127.0.0.1:1")
+		done := g.start(t)
+		waitFor(t, "the gate holds", func() bool { _, err := os.Stat(g.held); return err == nil })
+		why, _ := os.ReadFile(g.held)
+		if !strings.Contains(string(why), stalled.URL+" (no answer within 1 s: it may be running)") || strings.Contains(string(why), "127.0.0.1:1") {
+			t.Errorf("held file says %q", why)
+		}
+		select {
+		case out := <-done:
+			t.Fatalf("the gate opened while a master did not answer:\n%s", out)
+		case <-time.After(3 * time.Second):
+		}
+		slow.Store(false)
+		select {
+		case out := <-done:
+			if strings.Contains(out, "exit:") {
+				t.Errorf("gate output:\n%s", out)
+			}
+		case <-time.After(15 * time.Second):
+			t.Fatal("the gate did not open once the master answered with --quorum=3")
 		}
 	})
 
