@@ -2,6 +2,7 @@ package plan_test
 
 import (
 	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -246,6 +248,39 @@ func newFlagsMaster(t *testing.T, quorum string) *flagsMaster {
 	return m
 }
 
+// fullListener is the URL of a listening socket that takes no more connections: its accept
+// queue (backlog 0) is full and never drained, so Linux drops further SYNs and a client's
+// connect times out, as with a machine that is off.
+func fullListener(t *testing.T) string {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := syscall.Getsockname(fd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
+	for i := 0; i < 3; i++ {
+		if c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond); err == nil {
+			t.Cleanup(func() { c.Close() })
+		}
+	}
+	if c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond); err == nil {
+		c.Close()
+		t.Fatalf("%s still takes connections", addr)
+	}
+	return "http://" + addr
+}
+
 // gate is a master's quorum gate, its peers pointed at urls and its paths moved into dir.
 type gate struct {
 	path, workDir, held string
@@ -373,9 +408,11 @@ func TestQuorumGate(t *testing.T) {
 	})
 
 	// curl 7.88.1 (Debian 12) curl.1, EXIT CODES: 7 "Failed to connect to host", 28
-	// "Operation timeout". A master that accepts the connection and does not answer within
-	// curl's time (5 s; 1 s here) may be running with the old quorum: it holds the gate; once it answers with
-	// the new quorum the gate opens.
+	// "Operation timeout"; -w time_connect is 0 when no TCP connection was made. A master that
+	// accepts the connection and does not answer within curl's time (5 s; 1 s here) may be
+	// running with the old quorum: it holds the gate; once it answers with the new quorum the
+	// gate opens. An address that takes no connection in time (a machine that is off: 28 with
+	// time_connect 0, measured on a veth with no host behind the address) does not count.
 	t.Run("a master that does not answer in time holds it", func(t *testing.T) {
 		m := newFlagsMaster(t, "3")
 		var slow atomic.Bool
@@ -391,11 +428,12 @@ func TestQuorumGate(t *testing.T) {
 			m.srv.Config.Handler.ServeHTTP(w, r)
 		}))
 		t.Cleanup(stalled.Close)
-		g := newGate(t, m4, stalled.URL, "http://127.0.0.1:1")
+		blackhole := fullListener(t)
+		g := newGate(t, m4, stalled.URL, "http://127.0.0.1:1", blackhole)
 		done := g.start(t)
 		waitFor(t, "the gate holds", func() bool { _, err := os.Stat(g.held); return err == nil })
 		why, _ := os.ReadFile(g.held)
-		if !strings.Contains(string(why), stalled.URL+" (no answer within 1 s: it may be running)") || strings.Contains(string(why), "127.0.0.1:1") {
+		if !strings.Contains(string(why), stalled.URL+" (connected, but no answer within 1 s: it may be running)") || strings.Contains(string(why), "127.0.0.1:1") || strings.Contains(string(why), blackhole) {
 			t.Errorf("held file says %q", why)
 		}
 		select {
