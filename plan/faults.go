@@ -2,6 +2,7 @@ package plan
 
 import (
 	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/templates"
 )
 
 // Paths of the files that make the first boot survive faults: a power cut in the middle of it,
@@ -58,7 +59,7 @@ func resumeSemaphores(apt bool) []string {
 // It runs in its own shell (sh -c), so that its exit ends nothing else of bootcmd.
 func (p *Cluster) resumeCommand(n *Node) []string {
 	apt := p.Description.Install.Method == v1.MethodApt
-	script := render("resume.sh.tmpl", map[string]any{
+	script := templates.Script("resume.sh.tmpl", map[string]any{
 		"Node":       n.Name,
 		"Done":       FirstBootDonePath,
 		"Started":    FirstBootStartedPath,
@@ -73,7 +74,7 @@ func (p *Cluster) faultFiles(n *Node) []File {
 	if p.addressCheck(n) == nil {
 		return nil
 	}
-	return []File{{Path: AddressCheckPath, Mode: 0o755, Content: render("address-check.py.tmpl", nil)}}
+	return []File{{Path: AddressCheckPath, Mode: 0o755, Content: templates.Script("address-check.py.tmpl", nil)}}
 }
 
 // addressCheckData is what the first-boot script needs to probe the node's address.

@@ -98,5 +98,5 @@ func (p *Cluster) firstBoot(n *Node) string {
 	if n.Roles.Agent {
 		data["AgentInfo"], data["AgentPolicy"] = n.AgentInfo, p.Description.Mesos.Agent.ReconfigurationPolicy()
 	}
-	return render("firstboot.sh.tmpl", data)
+	return templates.Script("firstboot.sh.tmpl", data)
 }

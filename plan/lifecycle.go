@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	v1 "github.com/mesosimg/mesosimg/config/v1"
+	"github.com/mesosimg/mesosimg/templates"
 )
 
 // What a node's seed does over the cluster's life: keep its identity when it is applied again,
@@ -40,7 +41,7 @@ var roleUnits = []string{"marathon", "mesos-agent", "mesos-master", "zookeeper"}
 // ssh_deletekeys is false (cloudinit/config/cc_ssh.py:204) and then generates only the keys that
 // are missing (cc_ssh.py:263), once per instance.
 func (p *Cluster) bootCmd(n *Node) []string {
-	script := render("bootcmd.sh.tmpl", map[string]any{
+	script := templates.Script("bootcmd.sh.tmpl", map[string]any{
 		"Me":    p.Name + " " + n.Name,
 		"MAC":   n.Network.MAC,
 		"State": StateDir,
@@ -76,7 +77,7 @@ func (p *Cluster) quorumGate(n *Node, auth string) []File {
 			peers = append(peers, fmt.Sprintf("%s://%s:%d", scheme, m.IP, *c.Mesos.Master.Port))
 		}
 	}
-	gate := render("quorum-gate.sh.tmpl", map[string]any{
+	gate := templates.Script("quorum-gate.sh.tmpl", map[string]any{
 		"Node": n.Name, "Cluster": p.Name, "Quorum": p.Quorum, "WorkDir": MasterWorkDir,
 		"DropIn": QuorumGateDropIn, "Held": QuorumGateHeld, "Peers": peers, "Auth": auth,
 		"TLS": c.Security.TLS != nil, "TLSCA": TLSCAPath, "TLSCert": TLSCertPath, "TLSKey": TLSKeyPath,
@@ -105,7 +106,7 @@ func (p *Cluster) RetiredSeed() Retired {
 	return Retired{
 		Cluster:    p.Name,
 		InstanceID: "mesosimg-" + strings.ToLower(p.Name) + "-retired",
-		BootCmd: []string{"sh", "-c", render("retire.sh.tmpl", map[string]any{
+		BootCmd: []string{"sh", "-c", templates.Script("retire.sh.tmpl", map[string]any{
 			"Cluster": p.Name, "State": StateDir, "Retired": RetiredPath, "Units": roleUnits,
 		})},
 	}

@@ -44,3 +44,38 @@ func MustRender(name string, data any) string {
 func ShellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
+
+// Script renders the shell or Python script template named name with data, as its node gets
+// it: the shebang and the header comment block under it stay, and so do shellcheck
+// directives and section markers ("# ---- "); the other whole-line comments (the citations and reasoning the template keeps
+// for its readers) are dropped, to fit the cloud-config in the user-data limit. The scripts
+// have no here-documents or multi-line strings whose lines begin with '#'
+// (TestScriptsKeepTheirCode).
+func Script(name string, data any) string {
+	return StripComments(MustRender(name, data))
+}
+
+// StripComments drops the whole-line comments of a script after its header: the first line
+// when it is a shebang, then the comment lines right under it. Lines that are shellcheck
+// directives or section markers ("# ---- ") stay.
+func StripComments(script string) string {
+	lines := strings.SplitAfter(script, "\n")
+	var b strings.Builder
+	b.Grow(len(script))
+	header := true
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " \t")
+		comment := strings.HasPrefix(t, "#")
+		switch {
+		case i == 0 && strings.HasPrefix(l, "#!"):
+		case header && comment && !strings.HasPrefix(l, " ") && !strings.HasPrefix(l, "\t"):
+		case comment && !strings.HasPrefix(t, "# shellcheck ") && !strings.HasPrefix(t, "# ---- "):
+			header = false
+			continue
+		default:
+			header = false
+		}
+		b.WriteString(l)
+	}
+	return b.String()
+}
