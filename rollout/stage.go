@@ -38,7 +38,7 @@ func NeedsFirewallStage(old, new *manifest.Manifest) bool {
 	e := analyseEnsemble(old.Cluster.Ensemble, new.Cluster.Ensemble)
 	if !e.outage() {
 		for _, j := range e.joiners {
-			if !slices.Contains(zooKeepersAdmitted(old), j.Address) {
+			if !slices.Contains(admitted(old, zooKeeperSet), j.Address) {
 				return true
 			}
 		}
@@ -71,23 +71,46 @@ func earlyMastersClosed(old, new *manifest.Manifest) []manifest.Master {
 	}
 	var closed []manifest.Master
 	for _, m := range analyseMasters(old.Cluster.Masters, new.Cluster.Masters, 0, 0).added {
-		if member[m.Name] && !slices.Contains(mastersAdmitted(old), m.Address) {
+		if member[m.Name] && !slices.Contains(admitted(old, masterSet), m.Address) {
 			closed = append(closed, m)
 		}
 	}
 	return closed
 }
 
-// zooKeepersAdmitted are the addresses old's rulesets admit to ZooKeeper's peer ports: as
-// recorded, or, in a manifest that predates the record, the members (what they admit when
-// the firewall is on).
-func zooKeepersAdmitted(old *manifest.Manifest) []string {
-	if old.Cluster.Firewall != nil {
-		return old.Cluster.Firewall.ZooKeepers
+// addressSet names an address set of the rulesets.
+type addressSet int
+
+const (
+	// zooKeeperSet is @zookeepers: ZooKeeper's quorum and election ports.
+	zooKeeperSet addressSet = iota
+	// masterSet is @masters: the agents' port, Marathon's libprocess port.
+	masterSet
+	// clusterSet is @cluster: the masters' port, ZooKeeper's client port.
+	clusterSet
+)
+
+// admitted are the addresses old's rulesets admit in set: as recorded, or, in a manifest that
+// predates the record, what they admit when the firewall is on (the members, the masters, the
+// nodes).
+func admitted(old *manifest.Manifest, set addressSet) []string {
+	if fw := old.Cluster.Firewall; fw != nil {
+		return [...][]string{zooKeeperSet: fw.ZooKeepers, masterSet: fw.Masters, clusterSet: fw.Cluster}[set]
 	}
 	var out []string
-	for _, m := range old.Cluster.Ensemble {
-		out = append(out, m.Address)
+	switch set {
+	case zooKeeperSet:
+		for _, m := range old.Cluster.Ensemble {
+			out = append(out, m.Address)
+		}
+	case masterSet:
+		for _, m := range old.Cluster.Masters {
+			out = append(out, m.Address)
+		}
+	default:
+		for _, n := range old.Nodes {
+			out = append(out, n.Address)
+		}
 	}
 	return out
 }
@@ -148,7 +171,7 @@ func (c *comparison) firewallHazards() {
 	var closed []manifest.Member
 	if !c.zk.outage() {
 		for _, j := range c.zk.joiners {
-			if !slices.Contains(zooKeepersAdmitted(c.old), j.Address) {
+			if !slices.Contains(admitted(c.old, zooKeeperSet), j.Address) {
 				closed = append(closed, j)
 			}
 		}
@@ -163,7 +186,7 @@ func (c *comparison) firewallHazards() {
 		// those not back within --agent_reregister_timeout are marked unreachable.
 		c.hazards.add(FirewallClosed, c.nodePath(masters[0], ""), masters,
 			fmt.Sprintf("security.firewall is on and the running agents and Marathon nodes admit the masters' calls (the agent port, Marathon's libprocess port) only from %s: %s %s with the new ZooKeeper ensemble, before those nodes are re-applied, and a leader among them could not reach them (agents not back within --agent_reregister_timeout are marked unreachable). The firewall stage (mesosimg render --stage %s) cannot open the firewalls first here: %s",
-				strings.Join(mastersAdmitted(c.old), ", "), names(masters), plural(masters, "starts", "start"), manifest.StageFirewall, why),
+				strings.Join(admitted(c.old, masterSet), ", "), names(masters), plural(masters, "starts", "start"), manifest.StageFirewall, why),
 			"make the change in two plans: first everything but the new masters (removals, changed roles), then add the new masters; or open the firewalls yourself and accept",
 			cite("master.reregister", "master.reregister.default"))
 		return
@@ -174,7 +197,7 @@ func (c *comparison) firewallHazards() {
 	// the new configuration, while the others keep their leader under the old one.
 	c.hazards.add(FirewallClosed, c.nodePath(closed[0].Name, ""), memberNames(closed),
 		fmt.Sprintf("security.firewall is on and the running members admit ZooKeeper's quorum and election ports (%d, %d) only from %s: %s would boot first and stay outside the ensemble, and the first old member restarted into the new ensemble would elect a leader with them while the others keep the old leader (two leaders). The firewall stage (mesosimg render --stage %s) cannot open the firewalls first here: %s",
-			v1.ZooKeeperQuorumPort, v1.ZooKeeperElectionPort, strings.Join(zooKeepersAdmitted(c.old), ", "), names(memberNames(closed)), manifest.StageFirewall, why),
+			v1.ZooKeeperQuorumPort, v1.ZooKeeperElectionPort, strings.Join(admitted(c.old, zooKeeperSet), ", "), names(memberNames(closed)), manifest.StageFirewall, why),
 		"make the change in two plans: first everything but the new members (removals, changed roles), then add the new ZooKeeper members; or open the firewalls yourself and accept",
 		cite("zk.fle.join", "zk.fle.voters"))
 }
@@ -253,32 +276,6 @@ func (b *stepBuilder) renderCommand() string {
 	return "mesosimg render CLUSTER.yaml -o OUT"
 }
 
-// mastersAdmitted and clusterAdmitted are the addresses old's rulesets admit as @masters
-// (the agents' port, Marathon's libprocess port) and as @cluster (the masters' port,
-// ZooKeeper's client port): as recorded, or, in a manifest that predates the record, its
-// masters and its nodes.
-func mastersAdmitted(old *manifest.Manifest) []string {
-	if old.Cluster.Firewall != nil {
-		return old.Cluster.Firewall.Masters
-	}
-	var out []string
-	for _, m := range old.Cluster.Masters {
-		out = append(out, m.Address)
-	}
-	return out
-}
-
-func clusterAdmitted(old *manifest.Manifest) []string {
-	if old.Cluster.Firewall != nil {
-		return old.Cluster.Firewall.Cluster
-	}
-	var out []string
-	for _, n := range old.Nodes {
-		out = append(out, n.Address)
-	}
-	return out
-}
-
 // closedToNewMasters are the new masters that the running nodes' rulesets drop (old records
 // a firewall, or predates the record and new has one), when no firewall stage opens them
 // first. A leading master calls the agents (their port admits @masters) and Marathon back
@@ -292,7 +289,7 @@ func (c *comparison) closedToNewMasters() []manifest.Master {
 	}
 	var closed []manifest.Master
 	for _, m := range c.masters.added {
-		if !slices.Contains(mastersAdmitted(c.old), m.Address) || !slices.Contains(clusterAdmitted(c.old), m.Address) {
+		if !slices.Contains(admitted(c.old, masterSet), m.Address) || !slices.Contains(admitted(c.old, clusterSet), m.Address) {
 			closed = append(closed, m)
 		}
 	}
