@@ -211,7 +211,7 @@ func (b *stepBuilder) firewallStage() {
 		return
 	}
 	b.add(Step{Kind: StepRender, Stage: manifest.StageFirewall,
-		Do:       "render the firewall stage: the running nodes with the ZooKeeper ensemble and masters they run now, and firewalls that admit the new nodes (the old members drop a new member's connections until then)",
+		Do:       "render the firewall stage: the running nodes with the ZooKeeper ensemble and masters they run now, and firewalls that admit the new nodes (until then the running nodes drop the new ones' connections)",
 		Commands: []string{b.renderCommand() + " --stage " + manifest.StageFirewall},
 		WaitFor:  []string{"it exits 0: " + b.c.under("manifest.json") + " now records the firewall stage"}})
 	// The members first, the leader last; then the other masters and Marathon nodes one at a
