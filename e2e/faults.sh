@@ -291,6 +291,7 @@ APT_OUT="$WORK/out-apt"
   || die "mesosimg render of the apt description failed:$(printf '\n'; sed 's/^/    | /' "$WORK/logs/render-apt.log")"
 cp "$APT_OUT/nodes/pkg1/user-data" "$WORK/logs/pkg1.user-data"
 ip netns exec "$NS" "$PY" -m http.server 8089 --bind 10.78.0.1 --directory "$REPO" >"$WORK/logs/repo-http.log" 2>&1 &
+disown $!   # netns_down kills it with the namespace: no "Killed" job notice from bash then
 VIMG[pkg1]=$APT_IMG
 VAPPEND[pkg1]="root=/dev/vda rw console=ttyS0,115200 panic=-1 net.ifnames=0"
 VOUT[pkg1]=$APT_OUT
