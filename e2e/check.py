@@ -37,6 +37,34 @@ except ImportError:  # pragma: no cover
     sys.exit(2)
 
 
+class Report:
+    """The check lines of one node (ok, FAIL with an indented detail, note) and what they found."""
+
+    def __init__(self, tag, logs=None):
+        self.tag, self.logs = tag, logs
+        self.failures, self.passed = [], []
+
+    def ok(self, msg):
+        self.passed.append(msg)
+        print("  ok    %s: %s" % (self.tag, msg))
+
+    def fail(self, msg, detail=""):
+        self.failures.append(msg)
+        print("  FAIL  %s: %s" % (self.tag, msg))
+        for line in detail.splitlines():
+            print("          " + line)
+
+    def note(self, msg):
+        print("  note  %s: %s" % (self.tag, msg))
+
+    def save(self, name, data):
+        """Keeps data as name in the logs directory (when one is given)."""
+        if self.logs and data is not None:
+            os.makedirs(self.logs, exist_ok=True)
+            with open(os.path.join(self.logs, name), "wb") as f:
+                f.write(data)
+
+
 class Disk:
     """Read-only access to an ext4 image through debugfs."""
 
@@ -161,26 +189,9 @@ def main():
     prefix = me.get("prefix", net.get("prefix", 24))
     iface = me.get("interface") or net.get("interface")
 
-    failures = []
     tag = a.node
-
-    def ok(msg):
-        print("  ok    %s: %s" % (tag, msg))
-
-    def fail(msg, detail=""):
-        failures.append(msg)
-        print("  FAIL  %s: %s" % (tag, msg))
-        for line in detail.splitlines():
-            print("          " + line)
-
-    def note(msg):
-        print("  note  %s: %s" % (tag, msg))
-
-    def save(name, data):
-        if a.logs and data is not None:
-            os.makedirs(a.logs, exist_ok=True)
-            with open(os.path.join(a.logs, name), "wb") as f:
-                f.write(data)
+    report = Report(tag, a.logs)
+    ok, fail, note, save, failures = report.ok, report.fail, report.note, report.save, report.failures
 
     users = passwd_map(disk, "/etc/passwd")
     groups = passwd_map(disk, "/etc/group")

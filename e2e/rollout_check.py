@@ -27,7 +27,7 @@ import sys
 import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check import Disk  # noqa: E402  (e2e/check.py: debugfs, read-only)
+from check import Disk, Report  # noqa: E402  (e2e/check.py: debugfs, read-only)
 
 
 class _Any:
@@ -82,24 +82,9 @@ def main():
     if disk.stat("/") is None:
         print("rollout_check.py: debugfs cannot read %s" % a.disk, file=sys.stderr)
         return 2
-    failures, passed = [], []
     n = a.node
-
-    def ok(msg):
-        passed.append(msg)
-        print("  ok    %s: %s" % (n, msg))
-
-    def fail(msg, detail=""):
-        failures.append(msg)
-        print("  FAIL  %s: %s" % (n, msg))
-        for line in detail.splitlines():
-            print("          " + line)
-
-    def save(name, data):
-        if a.logs and data is not None:
-            os.makedirs(a.logs, exist_ok=True)
-            with open(os.path.join(a.logs, name), "wb") as f:
-                f.write(data)
+    report = Report(n, a.logs)
+    ok, fail, save, failures, passed = report.ok, report.fail, report.save, report.failures, report.passed
 
     rendered = {f: open(os.path.join(a.render, f), "rb").read() for f in ("user-data", "meta-data", "network-config")}
     meta = yaml.safe_load(rendered["meta-data"])
