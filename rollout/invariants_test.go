@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 
+	v1 "github.com/mesosimg/mesosimg/config/v1"
 	"github.com/mesosimg/mesosimg/manifest"
 	"github.com/mesosimg/mesosimg/rollout"
 )
@@ -16,7 +17,8 @@ import (
 // release-3.8.0-1 zookeeperReconfig.md:552), unless the plan restarts the whole ensemble;
 // a new member booted while a running member's firewall drops it (see rollout.FirewallStage);
 // a new master's mesos-master started while a running node's firewall drops it: an agent or
-// Marathon node (@masters), a master or ZooKeeper member (@cluster).
+// Marathon node (@masters), a master or ZooKeeper member (@cluster); a master's calls open their
+// own connections to those ports (clusterd v1.11.0-0.7.1 3rdparty/libprocess/src/process.cpp:2027).
 func checkRollout(p *rollout.Plan, old, new *manifest.Manifest) []string {
 	var bad []string
 	touched := map[string]int{}
@@ -98,23 +100,23 @@ func simulate(p *rollout.Plan, old, new *manifest.Manifest) []string {
 			inCluster[n.Address] = true
 		}
 	}
-	oldMaster := map[string]bool{}
+	oldMaster := map[manifest.Master]bool{}
 	for _, m := range old.Cluster.Masters {
-		oldMaster[m.Name+" "+m.Address] = true
+		oldMaster[m] = true
 	}
 	// masterStarts checks that every running node admits the new master name.
 	masterStarts := func(name string, step int) {
-		if oldMaster[name+" "+address[name]] {
+		if oldMaster[manifest.Master{Name: name, Address: address[name]}] {
 			return
 		}
 		for m, roles := range oldRules {
 			if m == name {
 				continue
 			}
-			if (contains(roles, "agent") || contains(roles, "marathon")) && !inMasters[address[name]] {
+			if (contains(roles, v1.RoleAgent) || contains(roles, v1.RoleMarathon)) && !inMasters[address[name]] {
 				bad = append(bad, fmt.Sprintf("step %d: mesos-master starts on %s while %s's firewall drops it (@masters)", step, name, m))
 			}
-			if (contains(roles, "master") || contains(roles, "zookeeper")) && !inCluster[address[name]] {
+			if (contains(roles, v1.RoleMaster) || contains(roles, v1.RoleZooKeeper)) && !inCluster[address[name]] {
 				bad = append(bad, fmt.Sprintf("step %d: mesos-master starts on %s while %s's firewall drops it (@cluster)", step, name, m))
 			}
 		}

@@ -188,7 +188,7 @@ func (c *comparison) firewallHazards() {
 			fmt.Sprintf("security.firewall is on and the running agents and Marathon nodes admit the masters' calls (the agent port, Marathon's libprocess port) only from %s: %s %s with the new ZooKeeper ensemble, before those nodes are re-applied, and a leader among them could not reach them (agents not back within --agent_reregister_timeout are marked unreachable). The firewall stage (mesosimg render --stage %s) cannot open the firewalls first here: %s",
 				strings.Join(admitted(c.old, masterSet), ", "), names(masters), plural(masters, "starts", "start"), manifest.StageFirewall, why),
 			"make the change in two plans: first everything but the new masters (removals, changed roles), then add the new masters; or open the firewalls yourself and accept",
-			cite("master.reregister", "master.reregister.default"))
+			cite("libprocess.send", "master.reregister", "master.reregister.default"))
 		return
 	}
 	// A joiner starts an election and joins only a leader a majority of its own configuration

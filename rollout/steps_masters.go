@@ -103,6 +103,7 @@ func (b *stepBuilder) newMasters() {
 		s.Sources = cite("mesos.master.replace", "mesos.quorum.extra")
 		if isAdded(b.lateMasters, n.Name) {
 			s.Effect = "the running nodes' firewalls admit it now that they are re-applied (it boots after them for that); " + s.Effect
+			s.Sources = append(s.Sources, cite("libprocess.send")...)
 		}
 		b.add(*s)
 	}

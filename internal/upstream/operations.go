@@ -74,6 +74,8 @@ var operationTable = map[string]operationFact{
 		Mesos(opsGuide, 60), "To decrease the quorum by N, repeat this process to decrement the quorum size N times."),
 	"mesos.master.replace": opF("A failed master may be replaced by a new one with an empty log, which catches up, as long as the failed one never rejoins.",
 		Mesos(opsGuide, 63), "So long as the failed master is guaranteed to not re-join the ensemble"),
+	"libprocess.send": opF("libprocess sends a message over a socket to the receiver's own address, which it connects itself when none is open: a master's calls reach an agent on the agent's port, and a framework on its libprocess port.",
+		Clusterd("3rdparty/libprocess/src/process.cpp", 2027), "// No persistent or temporary socket to the socket address"),
 	"mesos.drain": opF("The operator API call DRAIN_AGENT kills every task of the agent; draining is done when its drain_info.state is DRAINED.",
 		Mesos(opsMaint, 53), `"type": "DRAIN_AGENT"`),
 	"mesos.drain.done": opF("An agent is drained when its tasks are terminal and acknowledged: drain_info.state DRAINED.",
