@@ -141,6 +141,25 @@ vm_start() {
 console() { tr -d '\r' <"$WORK/logs/$1.boot${BOOTS[$1]}.console.log" 2>/dev/null | sed 's/\x1b\[[0-9;]*[A-Za-z]//g'; }
 tail_of() { console "$1" | tail -n "${2:-40}"; }
 running() { kill -0 "${QPID[$1]}" 2>/dev/null; }
+# cut_when VM EVERY TEST...: runs TEST every EVERY seconds, up to BOOT_TIMEOUT; once it succeeds,
+# cuts VM's power (QMP quit, else kill) and sets CUT_AT to the seconds since VM's power-on ("" when
+# the VM stopped or the time ran out first). It reaps the VM's qemu: not to be run in $(…).
+cut_when() {
+  local vm=$1 every=$2 t
+  shift 2
+  CUT_AT=
+  t=$(date +%s)
+  while [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] && running "$vm"; do
+    if "$@"; then
+      qmp_vm "$vm" quit || kill -KILL "${QPID[$vm]}"
+      CUT_AT=$(since "${T_ON[$vm]}")
+      break
+    fi
+    sleep "$every"
+  done
+  wait "${QPID[$vm]}" 2>/dev/null || true
+  unset "QPID[$vm]"
+}
 # qmp_vm VM COMMAND: one QMP command to VM's monitor (lib.sh's qmp; its answer dropped).
 qmp_vm() { qmp "$WORK/vm/$1.qmp" "$2" >/dev/null; }
 # power_off VM: the ACPI power button, then wait (180 s) for qemu to exit.
@@ -338,21 +357,12 @@ PYEOF
 
 apt_track() {
   FAILS=(); FIGURES=()
-  local l t cut_at raw st repair v d
+  local l cut_at raw st repair v d
   vm_start pkg1 pkg1
-  cut_at=
-  t=$(date +%s)
-  while [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] && running pkg1; do
-    # The raw console file, not console(): the cut must follow the line within a fraction of a second.
-    if l=$(grep -a -m1 'Unpacking libzookeeper-java ' "$WORK/logs/pkg1.boot1.console.log" | tr -d '\r') && [ -n "$l" ]; then
-      qmp_vm pkg1 quit || kill -KILL "${QPID[pkg1]}"
-      cut_at=$(since "${T_ON[pkg1]}")
-      break
-    fi
-    sleep 0.2
-  done
-  wait "${QPID[pkg1]}" 2>/dev/null || true
-  unset "QPID[pkg1]"
+  # The raw console file, not console(): the cut must follow the line within a fraction of a second.
+  unpacking() { UNPACKING=$(grep -a -m1 'Unpacking libzookeeper-java ' "$WORK/logs/pkg1.boot1.console.log" | tr -d '\r') && [ -n "$UNPACKING" ]; }
+  cut_when pkg1 0.2 unpacking
+  cut_at=$CUT_AT l=${UNPACKING:-}
   if [ -z "$cut_at" ]; then
     fail "F: pkg1 never began to unpack ZooKeeper's packages within ${BOOT_TIMEOUT}s: no cut" "$(tail_of pkg1 40)"
   else
@@ -484,18 +494,9 @@ else
   say "C: node3 went on in B; it is cut in the middle of that first boot"
 fi
 # ZooKeeper restarted by the first-boot script (the last Started zookeeper after modules:final).
-cut_at=
-t=$(date +%s)
-while [ "$(since "$t")" -lt "$BOOT_TIMEOUT" ] && running node3; do
-  if grep -q 'Started zookeeper.service' < <(console node3 | sed -n "/running 'modules:final'/,\$p"); then
-    qmp_vm node3 quit || kill -KILL "${QPID[node3]}"
-    cut_at=$(since "${T_ON[node3]}")
-    break
-  fi
-  sleep 1
-done
-wait "${QPID[node3]}" 2>/dev/null || true
-unset "QPID[node3]"
+zookeeper_restarted() { grep -q 'Started zookeeper.service' < <(console node3 | sed -n "/running 'modules:final'/,\$p"); }
+cut_when node3 1 zookeeper_restarted
+cut_at=$CUT_AT
 if [ -z "$cut_at" ]; then
   fail "C: node3's first boot never restarted ZooKeeper within ${BOOT_TIMEOUT}s: no cut" "$(tail_of node3)"
 else
